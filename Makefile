@@ -1,0 +1,62 @@
+# The two commands: `make run` serves the store, `make test` runs the whole suite.
+# Both set everything up from nothing (virtualenv, packages, database, translations).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall when requirements.txt changes.
+INSTALLED := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_WORKERS ?= 2
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install setup run worker test lint format bench clean
+
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned to the local CPU build: a looser pin pulls gigabytes of CUDA packages.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(INSTALLED)
+
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo --if-empty
+
+run: setup
+	@echo "Serving the store on http://$(HOST):$(PORT)/ with a Celery worker (Ctrl-C stops both)."
+	@cat var/demo-login.txt 2>/dev/null || true
+	@bash -c 'trap "kill 0" EXIT; \
+	  $(BIN)/celery -A shop worker --loglevel=INFO --concurrency=1 & \
+	  $(BIN)/gunicorn shop.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
+	    --access-logfile - --timeout 120'
+
+worker: install
+	$(BIN)/celery -A shop worker --loglevel=INFO
+
+test: install
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/storefront.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+# ModelVersion and Job arrive with the AI platform issue.

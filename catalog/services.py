@@ -1,0 +1,149 @@
+"""Writes to the catalog. Views, admin actions, imports, commands and tasks call these.
+
+Every service is keyword-only, validates with full_clean() before saving, and keeps the
+product's denormalised price range and availability in step with its variants.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+import nh3
+from django.db import transaction
+from django.db.models import Max, Min, QuerySet, Sum
+from django.utils import timezone
+
+from .models import (
+    Category,
+    Material,
+    Product,
+    ProductVariant,
+    PublicationStatus,
+)
+
+# Tags a merchant may use in a product description; everything else (scripts, styles,
+# event handlers) is stripped so imported HTML cannot attack shoppers.
+ALLOWED_DESCRIPTION_TAGS = {
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "h3",
+    "h4",
+    "span",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+}
+
+
+def clean_description_html(html: str) -> str:
+    return nh3.clean(html or "", tags=ALLOWED_DESCRIPTION_TAGS, attributes={}).strip()
+
+
+def product_set_translation(
+    *,
+    product: Product,
+    language: str,
+    name: str,
+    description: str = "",
+    seo_title: str = "",
+    seo_description: str = "",
+) -> Product:
+    """Creates or replaces the product's text in one language and marks it for re-indexing."""
+    product.set_current_language(language)
+    product.name = name.strip()
+    product.description = clean_description_html(description)
+    product.seo_title = seo_title.strip()[:70]
+    product.seo_description = seo_description.strip()[:320]
+    product.search_index_dirty = True
+    product.full_clean()
+    product.save()
+    return product
+
+
+def product_create(
+    *,
+    handle: str,
+    name: str,
+    language: str = "en",
+    description: str = "",
+    category: Category | None = None,
+    status: str = PublicationStatus.DRAFT,
+    vendor: str = "",
+    product_type: str = "",
+    tags: str = "",
+    is_featured: bool = False,
+    materials: Iterable[Material] = (),
+    seo_title: str = "",
+    seo_description: str = "",
+) -> Product:
+    product = Product(
+        handle=handle,
+        category=category,
+        status=status,
+        vendor=vendor,
+        product_type=product_type,
+        tags=tags,
+        is_featured=is_featured,
+        published_at=timezone.now() if status == PublicationStatus.PUBLISHED else None,
+    )
+    product_set_translation(
+        product=product,
+        language=language,
+        name=name,
+        description=description,
+        seo_title=seo_title,
+        seo_description=seo_description,
+    )
+    if materials:
+        product.materials.set(materials)
+    return product
+
+
+def variant_create(*, product: Product, price: Decimal, **fields) -> ProductVariant:
+    variant = ProductVariant(product=product, price=price, **fields)
+    variant.full_clean()
+    variant.save()
+    product_refresh_availability(product=product)
+    return variant
+
+
+def variant_set_stock(*, variant: ProductVariant, quantity: int) -> ProductVariant:
+    variant.stock_quantity = quantity
+    variant.full_clean()
+    variant.save(update_fields=["stock_quantity"])
+    product_refresh_availability(product=variant.product)
+    return variant
+
+
+def product_refresh_availability(*, product: Product) -> Product:
+    """Recomputes the price range and in-stock flag the listings filter and sort on."""
+    summary = product.variants.aggregate(
+        low=Min("price"), high=Max("price"), stock=Sum("stock_quantity")
+    )
+    product.price_min = summary["low"] or Decimal("0.00")
+    product.price_max = summary["high"] or Decimal("0.00")
+    product.in_stock = bool(summary["stock"])
+    Product.objects.filter(pk=product.pk).update(
+        price_min=product.price_min, price_max=product.price_max, in_stock=product.in_stock
+    )
+    return product
+
+
+@transaction.atomic
+def products_set_status(*, products: QuerySet[Product], status: str) -> int:
+    """Bulk publish, unpublish (back to draft) or archive; returns how many changed."""
+    if status not in PublicationStatus.values:
+        raise ValueError(f"Unknown status {status!r}")
+    changed = products.exclude(status=status)
+    if status == PublicationStatus.PUBLISHED:
+        changed.filter(published_at__isnull=True).update(published_at=timezone.now())
+    return changed.update(status=status, updated_at=timezone.now())

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from . import views
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("currency/", views.set_currency, name="set_currency"),
+    path("admin/", admin.site.urls),
+    path("rosetta/", include("rosetta.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("catalog.urls")),
+    prefix_default_language=True,
+)
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,41 @@
+"""Fixtures shared by the whole suite."""
+
+import shutil
+import tempfile
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings):
+    """Uploaded and generated files go to a throw-away folder; static files need no manifest."""
+    media_root = tempfile.mkdtemp(prefix="shop-test-media-")
+    settings.MEDIA_ROOT = media_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    yield
+    shutil.rmtree(media_root, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def merchant(db):
+    from customers.models import User
+
+    return User.objects.create_superuser(email="merchant@example.com", password="s3cret-pass!")
+
+
+@pytest.fixture
+def merchant_client(client, merchant):
+    client.force_login(merchant)
+    return client
