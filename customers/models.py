@@ -1,6 +1,9 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class UserManager(BaseUserManager):
@@ -38,6 +41,11 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    preferred_currency = models.CharField(_("preferred currency"), max_length=3, blank=True)
+
     objects = UserManager()
 
     class Meta:
@@ -46,3 +54,84 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Address(models.Model):
+    """A postal address in the customer's address book; orders copy it when placed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    full_name = models.CharField(_("full name"), max_length=150)
+    company = models.CharField(_("company"), max_length=150, blank=True)
+    line1 = models.CharField(_("address line 1"), max_length=200)
+    line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("state / province / region"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = CountryField(_("country"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_default = models.BooleanField(_("default shipping address"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ("-is_default", "-created_at")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default=True), name="one_default_address_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.line1}, {self.city}, {self.country.code}"
+
+
+class WishlistItem(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="wishlist_items")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wishlist item")
+        verbose_name_plural = _("wishlist items")
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="wishlist_unique_product")
+        ]
+
+
+class InteractionEvent(models.Model):
+    """What a shopper did with a product; the recommender learns from these.
+
+    Written with one INSERT per event (never a read first), so recording costs one query.
+    Guests are identified by session key until they sign in.
+    """
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Product view")
+        CART_ADD = "cart_add", _("Added to cart")
+        WISHLIST_ADD = "wishlist_add", _("Added to wishlist")
+        PURCHASE = "purchase", _("Purchase")
+        RATING = "rating", _("Rating")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, blank=True)
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    # Quantity for cart adds and purchases, stars for ratings, 1 otherwise.
+    value = models.FloatField(default=1.0)
+    country = models.CharField(max_length=2, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interaction event")
+        verbose_name_plural = _("interaction events")
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="event_user_created"),
+            models.Index(fields=["session_key", "created_at"], name="event_session_created"),
+            models.Index(fields=["product", "kind"], name="event_product_kind"),
+            models.Index(fields=["created_at"], name="event_created"),
+        ]
