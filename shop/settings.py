@@ -68,9 +68,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "parler",
     "rosetta",
+    "django_countries",
+    "axes",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "shop",
     "customers",
     "catalog",
@@ -89,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.middleware.CurrencyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a clear "try later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -138,7 +144,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "customers:login"
+LOGIN_REDIRECT_URL = "customers:account"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login rate limiting (django-axes): after this many failures for one e-mail from one address,
+# that pair is locked out for the cool-off time (hours).
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "customers/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Languages and currencies -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -202,7 +225,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL: consolemail:// (default, printed by the web process), filemail:///path, or
+# smtp+tls://user:password@smtp.example.com:587 for a real server.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -235,8 +260,32 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "writes": env.str("API_THROTTLE_WRITES", default="60/min"),
+    },
 }
-SPECTACULAR_SETTINGS = {"TITLE": f"{SHOP_NAME} API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SHOP_NAME} API",
+    "DESCRIPTION": "Catalog, cart, checkout, orders, account and wishlist.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc assets come from drf-spectacular-sidecar: the docs work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+COUNTRIES_FIRST = ["US", "GB", "FR", "DE", "ES", "CN", "JP", "AE"]
 
 # --- Translators (django-rosetta) -------------------------------------------------------------
 ROSETTA_ACCESS_CONTROL_FUNCTION = "shop.permissions.can_translate"

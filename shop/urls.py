@@ -12,11 +12,14 @@ urlpatterns = [
     path("currency/", views.set_currency, name="set_currency"),
     path("admin/", admin.site.urls),
     path("rosetta/", include("rosetta.urls")),
+    path("api/", include("shop.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("catalog.urls")),
+    path("account/", include("customers.urls")),
+    path("", include("orders.urls")),
     prefix_default_language=True,
 )
 

@@ -1,0 +1,3 @@
+"""Account, address book and wishlist endpoints under /api/v1/ (customers.api)."""
+
+urlpatterns: list = []
