@@ -74,6 +74,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
         django_get_or_create = ("handle",)
+        skip_postgeneration_save = True
 
     handle = factory.Sequence(lambda n: f"product-{n}")
     name = factory.LazyAttribute(lambda o: o.handle.replace("-", " ").title())
