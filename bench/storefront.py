@@ -7,7 +7,8 @@ temporary folder by default, or the PostgreSQL server named by BENCH_DATABASE_UR
 that will be emptied).
 
     .venv/bin/python bench/storefront.py [--products 10000] [--requests 60]
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_storefront .venv/bin/python bench/storefront.py
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_storefront \
+        .venv/bin/python bench/storefront.py
 
 Prints a Markdown table to paste into docs/benchmarks.md. Timings on a shared machine are
 noisy: compare pages with each other within one run, not across runs.
@@ -41,10 +42,20 @@ def configure_environment() -> str:
 
 
 LANGUAGES = ["en", "fr", "de", "es", "ja", "zh-hans", "ar"]
-METALS = [("yellow-gold", "#d4af37"), ("white-gold", "#e5e4e2"), ("rose-gold", "#b76e79"),
-          ("platinum", "#e5e4e2"), ("sterling-silver", "#c0c0c0")]
-GEMS = [("diamond", "#e8f4ff"), ("sapphire", "#0f52ba"), ("ruby", "#9b111e"),
-        ("emerald", "#50c878"), ("pearl", "#f0ead6")]
+METALS = [
+    ("yellow-gold", "#d4af37"),
+    ("white-gold", "#e5e4e2"),
+    ("rose-gold", "#b76e79"),
+    ("platinum", "#e5e4e2"),
+    ("sterling-silver", "#c0c0c0"),
+]
+GEMS = [
+    ("diamond", "#e8f4ff"),
+    ("sapphire", "#0f52ba"),
+    ("ruby", "#9b111e"),
+    ("emerald", "#50c878"),
+    ("pearl", "#f0ead6"),
+]
 CATEGORIES = ["rings", "necklaces", "earrings", "bracelets", "brooches", "anklets"]
 
 
@@ -53,13 +64,23 @@ def build_catalog(product_count: int) -> None:
     from django.utils import timezone
 
     from catalog.models import (
-        Category, GemstoneType, Material, Product, ProductGemstone, ProductVariant,
+        Category,
+        GemstoneType,
+        Material,
+        Product,
+        ProductGemstone,
+        ProductVariant,
         PublicationStatus,
     )
     from orders.models import ExchangeRate
 
-    for currency, rate in [("EUR", "0.92"), ("GBP", "0.79"), ("CNY", "7.24"), ("JPY", "151.5"),
-                           ("AED", "3.6725")]:
+    for currency, rate in [
+        ("EUR", "0.92"),
+        ("GBP", "0.79"),
+        ("CNY", "7.24"),
+        ("JPY", "151.5"),
+        ("AED", "3.6725"),
+    ]:
         ExchangeRate.objects.create(currency=currency, rate=Decimal(rate))
     categories = []
     for position, slug in enumerate(CATEGORIES):
@@ -90,16 +111,18 @@ def build_catalog(product_count: int) -> None:
         products = []
         for index in range(start, min(start + batch, product_count)):
             price = Decimal(50 + (index * 37) % 4000)
-            products.append(Product(
-                handle=f"bench-product-{index}",
-                category=categories[index % len(categories)],
-                status=PublicationStatus.PUBLISHED,
-                published_at=now,
-                price_min=price,
-                price_max=price + 40,
-                in_stock=index % 13 != 0,
-                is_featured=index % 50 == 0,
-            ))
+            products.append(
+                Product(
+                    handle=f"bench-product-{index}",
+                    category=categories[index % len(categories)],
+                    status=PublicationStatus.PUBLISHED,
+                    published_at=now,
+                    price_min=price,
+                    price_max=price + 40,
+                    in_stock=index % 13 != 0,
+                    is_featured=index % 50 == 0,
+                )
+            )
         Product.objects.bulk_create(products)
         for offset, product in enumerate(products):
             product.created_at = now - timedelta(minutes=start + offset)
@@ -109,20 +132,34 @@ def build_catalog(product_count: int) -> None:
             index = int(product.handle.rsplit("-", 1)[1])
             metal, gem = metals[index % len(metals)], gems[index % len(gems)]
             for language in LANGUAGES:
-                translations.append(translation_model(
-                    master_id=product.pk, language_code=language,
-                    name=f"{metal.slug} {gem.slug} {product.category.slug} {index} [{language}]",
-                    description="A generated piece for benchmarking. " * 4,
-                ))
+                translations.append(
+                    translation_model(
+                        master_id=product.pk,
+                        language_code=language,
+                        name=(
+                            f"{metal.slug} {gem.slug} {product.category.slug} {index} [{language}]"
+                        ),
+                        description="A generated piece for benchmarking. " * 4,
+                    )
+                )
             for size_index, size in enumerate(["5", "6", "7"]):
-                variants.append(ProductVariant(
-                    product=product, sku=f"B{index}-{size}", option1=metal.slug, option2=size,
-                    metal=metal, purity="18K", ring_size=size,
-                    price=product.price_min + size_index * 20,
-                    stock_quantity=0 if index % 13 == 0 else 3, position=size_index,
-                ))
-            stones.append(ProductGemstone(product=product, gemstone_type=gem,
-                                          carat=Decimal("0.50")))
+                variants.append(
+                    ProductVariant(
+                        product=product,
+                        sku=f"B{index}-{size}",
+                        option1=metal.slug,
+                        option2=size,
+                        metal=metal,
+                        purity="18K",
+                        ring_size=size,
+                        price=product.price_min + size_index * 20,
+                        stock_quantity=0 if index % 13 == 0 else 3,
+                        position=size_index,
+                    )
+                )
+            stones.append(
+                ProductGemstone(product=product, gemstone_type=gem, carat=Decimal("0.50"))
+            )
         translation_model.objects.bulk_create(translations)
         ProductVariant.objects.bulk_create(variants)
         ProductGemstone.objects.bulk_create(stones)
@@ -136,6 +173,9 @@ def measure(client, url: str, requests: int) -> dict:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     timings = []
+    # The query log is a bounded deque (9000 entries): once building the catalog has filled
+    # it, counting by its length would read 0. Empty it first.
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     for _ in range(requests):
@@ -182,8 +222,7 @@ def main() -> None:
     pages = {
         "home": "/en/",
         "listing (all, newest)": "/en/products/",
-        "listing (category, metal + price filter, page 3)":
-            "/en/c/rings/?metal=rose-gold&price_min=100&price_max=3000&page=3",
+        "listing (category, metal + price filter, page 3)": "/en/c/rings/?metal=rose-gold&price_min=100&price_max=3000&page=3",  # noqa: E501
         "listing (fr, EUR, sorted by price)": "/fr/products/?sort=price_asc",
         "product": sample.get_absolute_url(),
         "search (database)": "/en/search/?q=sapphire+rings",
@@ -192,9 +231,11 @@ def main() -> None:
     results = {name: measure(client, url, args.requests) for name, url in pages.items()}
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[1]
-    print(f"\nStorefront, {args.products:,} products on {engine}, {args.requests} requests a page, "
-          f"{time.strftime('%Y-%m-%d')}, {platform.node()} ({os.cpu_count()} cores, "
-          f"Python {platform.python_version()}); catalog built in {build_seconds:.1f} s\n")
+    print(
+        f"\nStorefront, {args.products:,} products on {engine}, {args.requests} requests a page, "
+        f"{time.strftime('%Y-%m-%d')}, {platform.node()} ({os.cpu_count()} cores, "
+        f"Python {platform.python_version()}); catalog built in {build_seconds:.1f} s\n"
+    )
     print("| page | median ms | p95 ms | SQL queries |")
     print("| --- | ---: | ---: | ---: |")
     for name, figures in results.items():

@@ -13,6 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from customers.models import InteractionEvent
+from customers.services import interaction_record
 from orders.selectors import babel_locale, convert_price, exchange_rates, format_price
 
 from . import selectors
@@ -285,6 +287,19 @@ def _json_for_script(data) -> str:
     return json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
 
 
+def _record_view(request: HttpRequest, product, language: str) -> None:
+    """One INSERT for the recommender; a guest gets a session so their history can count."""
+    if request.session.session_key is None:
+        request.session.save()
+    interaction_record(
+        kind=InteractionEvent.Kind.VIEW,
+        product_id=product.pk,
+        user=request.user,
+        session_key=request.session.session_key or "",
+        language=language,
+    )
+
+
 def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
     language = _language()
     product = selectors.product_for_page(handle=handle, language=language)
@@ -292,6 +307,8 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404(_("No such product."))
     if not product.is_published and not request.user.is_staff:
         raise Http404(_("No such product."))
+    if product.is_published:
+        _record_view(request, product, language)
 
     currency = getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
     tree = selectors.category_tree(language=language)

@@ -1,22 +1,146 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
-from .models import User
+from .models import Address, InteractionEvent, User, WishlistItem
+
+
+class AddressInline(admin.StackedInline):
+    model = Address
+    extra = 0
+    fields = (
+        ("full_name", "company"),
+        ("line1", "line2"),
+        ("postal_code", "city"),
+        ("region", "country"),
+        "phone",
+        "is_default",
+    )
+
+
+class WishlistItemInline(admin.TabularInline):
+    model = WishlistItem
+    extra = 0
+    fields = ("product", "created_at")
+    readonly_fields = ("product", "created_at")
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "first_name", "last_name", "is_staff", "date_joined")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "preferred_language",
+        "preferred_currency",
+        "is_staff",
+        "date_joined",
+    )
+    list_filter = ("is_staff", "is_superuser", "is_active", "preferred_language", "groups")
     search_fields = ("email", "first_name", "last_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (_("Preferences"), {"fields": ("preferred_language", "preferred_currency")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "password1",
+                    "password2",
+                    "preferred_language",
+                    "preferred_currency",
+                ),
+            },
+        ),
+    )
+    inlines = (AddressInline, WishlistItemInline)
+
+    def get_inlines(self, request, obj):
+        # The add page has no customer yet to hang addresses on.
+        return self.inlines if obj is not None else ()
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "user", "city", "country", "is_default", "created_at")
+    # Only the countries that appear, not all 249.
+    list_filter = (("country", CountryFilter), "is_default")
+    search_fields = ("full_name", "user__email", "city", "postal_code", "line1")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(WishlistItem)
+class WishlistItemAdmin(admin.ModelAdmin):
+    list_display = ("user", "product_handle", "created_at")
+    search_fields = ("user__email", "product__handle")
+    list_select_related = ("user", "product")
+    raw_id_fields = ("user", "product")
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("product"), ordering="product__handle")
+    def product_handle(self, item: WishlistItem) -> str:
+        # The handle, not the translated name: one query for the page, not one per row.
+        return item.product.handle
+
+
+@admin.register(InteractionEvent)
+class InteractionEventAdmin(admin.ModelAdmin):
+    """Read-only: events are facts the recommender learns from, not something to edit."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "product_handle",
+        "user",
+        "session_key_short",
+        "value",
+        "country",
+        "language",
+    )
+    list_filter = ("kind", "language", "country", "created_at")
+    search_fields = ("user__email", "product__handle", "session_key")
+    list_select_related = ("user", "product")
+    date_hierarchy = "created_at"
+    # The table grows with every product view; an exact count of a filtered list is costly.
+    show_full_result_count = False
+    list_per_page = 100
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("product"), ordering="product__handle")
+    def product_handle(self, event: InteractionEvent) -> str:
+        return event.product.handle
+
+    @admin.display(description=_("session"))
+    def session_key_short(self, event: InteractionEvent) -> str:
+        return event.session_key[:8]

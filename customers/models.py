@@ -1,5 +1,5 @@
-from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +99,9 @@ class WishlistItem(models.Model):
             models.UniqueConstraint(fields=["user", "product"], name="wishlist_unique_product")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.product_id}"
+
 
 class InteractionEvent(models.Model):
     """What a shopper did with a product; the recommender learns from these.
@@ -135,3 +138,6 @@ class InteractionEvent(models.Model):
             models.Index(fields=["product", "kind"], name="event_product_kind"),
             models.Index(fields=["created_at"], name="event_created"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.product_id} by {self.user_id or self.session_key}"

@@ -86,6 +86,9 @@ class CartLine(models.Model):
             models.UniqueConstraint(fields=["cart", "variant"], name="cart_line_unique_variant")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × variant {self.variant_id}"
+
 
 class ShippingZone(models.Model):
     """A group of destination countries that share shipping methods (EU, Gulf, Asia, ...)."""
@@ -267,6 +270,9 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ("id",)
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_name}"
+
 
 class OrderStatusEvent(models.Model):
     """The order's history: every status change, who made it and why."""
@@ -286,6 +292,9 @@ class OrderStatusEvent(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '–'} → {self.to_status}"
 
 
 class Payment(models.Model):
@@ -307,3 +316,6 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.amount} {self.currency} {self.status}"

@@ -54,7 +54,12 @@ def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url
-    return len(context.captured_queries)
+    # Savepoints only exist because each test runs inside a transaction; a web request has none.
+    return sum(
+        1
+        for query in context.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    )
 
 
 @pytest.fixture
@@ -164,6 +169,9 @@ def make_rich_product(catalog, *, variants: int, images: int, stones: int):
 def test_product_page_costs_a_constant_number_of_queries(client, catalog, language):
     simple = make_rich_product(catalog, variants=1, images=1, stones=0)
     rich = make_rich_product(catalog, variants=8, images=6, stones=3)
+    # A shopper's first product view also creates their session (so their viewing history can
+    # feed recommendations); count the steady state every later page view costs.
+    client.get(f"/{language}{simple.get_absolute_url()[3:]}")
 
     few = count_queries(client, f"/{language}{simple.get_absolute_url()[3:]}")
     many = count_queries(client, f"/{language}{rich.get_absolute_url()[3:]}")

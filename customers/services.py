@@ -1,0 +1,289 @@
+"""Writes for customers: accounts, address book, wishlist and interaction events.
+
+Every service is keyword-only and validates with full_clean() before saving; a problem the
+customer can fix comes back as a django ValidationError keyed by field name.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils.translation import gettext_lazy as _
+
+from shop.middleware import CURRENCY_SESSION_KEY
+
+from .models import Address, InteractionEvent, User, WishlistItem
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+ADDRESS_FIELDS = (
+    "full_name",
+    "company",
+    "line1",
+    "line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+)
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+def normalize_email(email: str) -> str:
+    """E-mail addresses are stored lower-case, so sign-in and uniqueness ignore case."""
+    return (email or "").strip().lower()
+
+
+def _check_preferences(*, preferred_language: str, preferred_currency: str) -> dict:
+    errors = {}
+    if preferred_language and preferred_language not in LANGUAGE_CODES:
+        errors["preferred_language"] = _("Choose one of the store's languages.")
+    if preferred_currency and preferred_currency not in settings.SHOP_CURRENCIES:
+        errors["preferred_currency"] = _("Choose one of the store's currencies.")
+    return errors
+
+
+def user_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    preferred_language: str = "",
+    preferred_currency: str = "",
+) -> User:
+    """Creates a customer account. Raises ValidationError (fields: email, password, ...)."""
+    user = User(
+        email=normalize_email(email),
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        preferred_language=preferred_language or "",
+        preferred_currency=preferred_currency or "",
+    )
+    errors: dict = _check_preferences(
+        preferred_language=user.preferred_language, preferred_currency=user.preferred_currency
+    )
+    try:
+        # Validators compare the password with the e-mail and names, so they see the user.
+        validate_password(password, user=user)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        for field, field_errors in error.error_dict.items():
+            if any(e.code == "unique" for e in field_errors):
+                errors[field] = _("An account with this e-mail address already exists.")
+            else:
+                errors.setdefault(field, [m for e in field_errors for m in e.messages])
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two sign-ups with one address at the same moment: the unique index decides.
+        raise ValidationError(
+            {"email": _("An account with this e-mail address already exists.")}
+        ) from None
+    return user
+
+
+def user_update_profile(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    preferred_currency: str,
+) -> User:
+    errors = _check_preferences(
+        preferred_language=preferred_language, preferred_currency=preferred_currency
+    )
+    if errors:
+        raise ValidationError(errors)
+    user.first_name = (first_name or "").strip()
+    user.last_name = (last_name or "").strip()
+    user.preferred_language = preferred_language or ""
+    user.preferred_currency = preferred_currency or ""
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "preferred_language", "preferred_currency"])
+    return user
+
+
+def customer_apply_preferences(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver: the session takes the customer's preferred currency.
+
+    The language is in the URL (/fr/...); the login view sends the customer on to the page in
+    their language and sets the language cookie, which a receiver cannot do.
+    """
+    session = getattr(request, "session", None)
+    currency = getattr(user, "preferred_currency", "")
+    if session is not None and currency in settings.SHOP_CURRENCIES:
+        session[CURRENCY_SESSION_KEY] = currency
+        request.currency = currency
+
+
+# --- Address book -----------------------------------------------------------------------------
+def _address_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown address fields: {', '.join(sorted(unknown))}")
+    return {
+        name: (value.strip() if isinstance(value, str) else value) for name, value in fields.items()
+    }
+
+
+def _clear_default(*, user: User, keep: Address | None = None) -> None:
+    others = Address.objects.filter(user=user, is_default=True)
+    if keep is not None and keep.pk:
+        others = others.exclude(pk=keep.pk)
+    others.update(is_default=False)
+
+
+@transaction.atomic
+def address_create(*, user: User, is_default: bool = False, **fields) -> Address:
+    """Adds an address; the first one, or one marked default, becomes the default."""
+    address = Address(user=user, **_address_fields(fields))
+    # Locks the customer's row so two concurrent adds cannot both become the first default.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    has_default = Address.objects.filter(user=user, is_default=True).exists()
+    address.is_default = bool(is_default) or not has_default
+    if address.is_default:
+        _clear_default(user=user)
+    # After clearing, so the one-default constraint validates; an error rolls the clear back.
+    address.full_clean()
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_update(*, address: Address, is_default: bool | None = None, **fields) -> Address:
+    for name, value in _address_fields(fields).items():
+        setattr(address, name, value)
+    if is_default:
+        address.is_default = True
+    if address.is_default:
+        _clear_default(user=address.user, keep=address)
+    address.full_clean()
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_set_default(*, address: Address) -> Address:
+    _clear_default(user=address.user, keep=address)
+    address.is_default = True
+    address.save(update_fields=["is_default"])
+    return address
+
+
+@transaction.atomic
+def address_delete(*, address: Address) -> None:
+    """Deletes an address; when it was the default, the newest remaining one takes over."""
+    user, was_default = address.user, address.is_default
+    address.delete()
+    if was_default:
+        successor = Address.objects.filter(user=user).order_by("-created_at", "-pk").first()
+        if successor is not None:
+            successor.is_default = True
+            successor.save(update_fields=["is_default"])
+
+
+# --- Wishlist ---------------------------------------------------------------------------------
+def wishlist_add(
+    *,
+    user: User,
+    product,
+    session_key: str = "",
+    country: str = "",
+    language: str = "",
+) -> tuple[WishlistItem, bool]:
+    """Puts the product on the customer's wishlist; (item, created). Adding twice is harmless."""
+    item, created = WishlistItem.objects.get_or_create(user=user, product=product)
+    if created:
+        interaction_record(
+            kind=InteractionEvent.Kind.WISHLIST_ADD,
+            product_id=product.pk,
+            user=user,
+            session_key=session_key,
+            country=country,
+            language=language,
+        )
+    return item, created
+
+
+def wishlist_remove(*, user: User, product) -> bool:
+    """Takes the product off the customer's wishlist; False when it was not there."""
+    deleted, _rows = WishlistItem.objects.filter(user=user, product=product).delete()
+    return bool(deleted)
+
+
+# --- Interaction events -----------------------------------------------------------------------
+def interaction_record(
+    *,
+    kind: str,
+    product_id: int,
+    user=None,
+    session_key: str = "",
+    value: float = 1.0,
+    country: str = "",
+    language: str = "",
+) -> None:
+    """Records what a shopper did with a product: exactly one INSERT, never a read.
+
+    Analytics must never fail a page: a database error is logged and swallowed. Inside a
+    transaction the INSERT runs in a savepoint, so a failure cannot break the caller's
+    transaction either (and a rolled-back purchase is not recorded). An unknown kind is a
+    programming error and raises ValueError.
+    """
+    if kind not in InteractionEvent.Kind.values:
+        raise ValueError(f"Unknown interaction kind {kind!r}")
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None  # AnonymousUser: the session key identifies the guest
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        value = 1.0
+    if not math.isfinite(value):
+        value = 1.0
+    # No full_clean(): validating the foreign keys would cost a query each.
+    event = InteractionEvent(
+        kind=kind,
+        product_id=product_id,
+        user=user,
+        session_key=(session_key or "")[:40],
+        value=value,
+        country=(country or "")[:2].upper(),
+        language=(language or "")[:10],
+    )
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                event.save(force_insert=True)
+        else:
+            event.save(force_insert=True)
+    except (DatabaseError, ValueError, OverflowError):
+        logger.exception("Could not record the %s event for product %s", kind, product_id)
+
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the e-mail address a sign-in attempt is for, lower-cased.
+
+    Django's own forms (the admin's sign-in) pass it as `username`, ours as `email`; without
+    this, django-axes would count every admin failure from one address under no name.
+    """
+    for source in (credentials or {}, getattr(request, "POST", {}) or {}):
+        for key in ("email", "username"):
+            value = source.get(key)
+            if isinstance(value, str) and value:
+                return normalize_email(value)
+    return None
