@@ -1,1 +1,195 @@
-# ModelVersion and Job arrive with the AI platform issue.
+"""Data of the AI platform: model versions, jobs, and product embeddings for semantic search.
+
+Flows live in services.py (the public face), jobs.py (the job framework) and registry.py
+(model versions); the embedding backends in ai/embeddings/, the vector indexes in ai/index/.
+"""
+
+import numpy as np
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Capability(models.TextChoices):
+    SEARCH = "search", _("Search")
+    RECOMMEND = "recommend", _("Recommendations")
+    SENTIMENT = "sentiment", _("Review sentiment")
+    CHAT = "chat", _("Chat assistant")
+    DESIGN = "design", _("Design drafts")
+
+
+class ModelVersion(models.Model):
+    """One trained or built model of a capability; exactly one per capability is active."""
+
+    capability = models.CharField(_("capability"), max_length=20, choices=Capability.choices)
+    version = models.PositiveIntegerField(_("version"))
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    artifact_path = models.CharField(_("artifact path"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    is_active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+        ordering = ("capability", "-version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["capability", "version"], name="ai_modelversion_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["capability"],
+                condition=Q(is_active=True),
+                name="ai_modelversion_one_active_per_capability",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_capability_display()} v{self.version}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+FINISHED_JOB_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class Job(models.Model):
+    """A long piece of AI work run by a Celery worker, with the progress the admin shows."""
+
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    celery_task_id = models.CharField(_("Celery task id"), max_length=64, blank=True)
+    # Remembered so a retry goes where the first attempt went (tests use queues of their own).
+    queue = models.CharField(_("queue"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=JobStatus.choices,
+        default=JobStatus.QUEUED,
+        db_index=True,
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)]
+    )
+    message = models.CharField(_("message"), max_length=255, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    retry_of = models.ForeignKey(
+        "self",
+        verbose_name=_("retry of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+    )
+    # Set to the kind for a normal start, empty for a forced one: the database then refuses a
+    # second queued/running job of the kind even when two starts race each other.
+    dedupe_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("AI job")
+        verbose_name_plural = _("AI jobs")
+        ordering = ("-created_at", "-id")
+        permissions = [("start_job", _("Can start AI jobs"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="ai_job_progress_max_100"),
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(status__in=["queued", "running"]),
+                name="ai_job_one_active_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def duration(self):
+        if not self.started_at:
+            return None
+        return (self.finished_at or timezone.now()) - self.started_at
+
+
+class ProductEmbedding(models.Model):
+    """A product's text in one language, embedded by one embedding backend.
+
+    `vector` holds the L2-normalised float32 vector as raw bytes on every database. On
+    PostgreSQL with pgvector, the table also has an `embedding vector` column (added by a
+    conditional migration, outside this model because SQLite cannot have it) that the
+    pgvector index keeps in step; see ai/index/pgvector.py.
+    """
+
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    backend = models.CharField(_("embedding backend"), max_length=200)
+    dimension = models.PositiveSmallIntegerField(_("dimension"))
+    vector = models.BinaryField(_("vector"))
+    text_hash = models.CharField(_("text hash"), max_length=64)
+    # Set explicitly by the indexer: bulk_update() does not apply auto_now.
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("product embedding")
+        verbose_name_plural = _("product embeddings")
+        # backend first: the index loads every row of one backend.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["backend", "product", "language"], name="ai_productembedding_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} [{self.language}] {self.backend}"
+
+    def as_array(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.vector), dtype=np.float32)
+
+
+class SearchIndexVersion(models.Model):
+    """A counter bumped whenever the embeddings of a backend change.
+
+    Every web process caches its in-process index with the counter it was built from and
+    reloads when the counter moved, so a re-index by a worker reaches all web processes.
+    """
+
+    backend = models.CharField(max_length=200, unique=True)
+    version = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search index version")
+        verbose_name_plural = _("search index versions")
+
+    def __str__(self) -> str:
+        return f"{self.backend} @{self.version}"

@@ -57,3 +57,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_chromium)
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(not_postgres)
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Requests switch the active language; each test starts in English, as factories expect."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -40,9 +40,24 @@ def celery_worker(log_path: Path) -> Iterator[str]:
     }
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "shop", "worker", "--pool=solo",
-             "--queues", queue, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "shop",
+                "worker",
+                "--pool=solo",
+                "--queues",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         yield queue
@@ -54,7 +69,9 @@ def celery_worker(log_path: Path) -> Iterator[str]:
             process.kill()
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float = 120, log_path: Path | None = None):
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float = 120, log_path: Path | None = None
+):
     """Polls until condition() is true; fails with the worker's log if it never is."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

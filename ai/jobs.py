@@ -1,0 +1,392 @@
+"""A small framework for long AI work: Celery tasks that report progress through a Job row.
+
+Declaring a kind of job is one decorator in ai/tasks.py:
+
+    @job_kind("search.reindex", label=_("Rebuild search index"), startable=True)
+    def search_reindex(*, reporter: JobReporter, full: bool = True) -> dict:
+        return services.search_reindex(full=full, progress=reporter)
+
+That registers a Celery task (acks_late, retried with backoff on transient database and
+connection errors) which loads the Job, marks it running, calls the function with the
+Job's params and a JobReporter, and records the result, or the error when it fails.
+`startable=True` puts a button for it on the admin's job list.
+
+Starting: `job_start(kind=..., params=..., user=...)` creates the Job and enqueues the
+task when the transaction commits. While a job of that kind is queued or running, starting
+another returns that one instead (unless force=True), so a double click or a periodic task
+never runs the same work twice at once. A failed job keeps its error; `job_retry(job=...)`
+starts a new attempt linked to it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from celery import shared_task
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    transaction,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+from .models import ACTIVE_JOB_STATUSES, FINISHED_JOB_STATUSES, Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try: the database or a service was briefly unreachable.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, BrokerOperationalError)
+MAX_RETRIES = 5
+ERROR_CHARS = 8000
+
+
+class JobCancelled(Exception):
+    """Raised inside a job's work when the merchant cancelled it."""
+
+
+class UnknownJobKind(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    label: str
+    task: object = field(repr=False)
+    startable: bool = False
+    params: dict = field(default_factory=dict)
+
+
+_kinds: dict[str, JobKind] = {}
+
+
+def job_kinds(*, startable: bool | None = None) -> list[JobKind]:
+    """The registered kinds (in registration order); startable=True: those with a button."""
+    kinds = list(_kinds.values())
+    if startable is not None:
+        kinds = [kind for kind in kinds if kind.startable is startable]
+    return kinds
+
+
+def get_job_kind(kind: str) -> JobKind:
+    try:
+        return _kinds[kind]
+    except KeyError:
+        raise UnknownJobKind(f"Unknown job kind {kind!r}") from None
+
+
+def job_kind(
+    kind: str,
+    *,
+    label: str,
+    startable: bool = False,
+    params: dict | None = None,
+    max_retries: int = MAX_RETRIES,
+):
+    """Registers `work(*, reporter, **params)` as a kind of job run by a Celery task."""
+
+    def decorator(work: Callable[..., object]):
+        @shared_task(
+            bind=True,
+            name=f"ai.job.{kind}",
+            acks_late=True,
+            reject_on_worker_lost=True,
+            autoretry_for=TRANSIENT_ERRORS,
+            retry_backoff=5,
+            retry_backoff_max=300,
+            retry_jitter=True,
+            max_retries=max_retries,
+        )
+        def task(self, job_id: int):
+            return job_run(job_id=job_id, work=work, task=self)
+
+        task.work = work
+        _kinds[kind] = JobKind(
+            kind=kind, label=label, task=task, startable=startable, params=dict(params or {})
+        )
+        return task
+
+    return decorator
+
+
+# --- progress ---------------------------------------------------------------------------------
+class JobReporter:
+    """Reports a running job's progress cheaply.
+
+    Call it as a progress callback, `reporter(done, total, message)`, or use update(). The
+    database is written only when the whole percentage or the message changed, and at most
+    every `min_interval` seconds (flush() writes the last state at once). A write that finds
+    the job no longer running raises JobCancelled, which stops the work.
+    """
+
+    def __init__(self, job: Job, *, min_interval: float = 0.5, also=None):
+        self.job_id = job.pk
+        self.also = also
+        self.min_interval = min_interval
+        self.progress = job.progress
+        self.message = job.message
+        self._written = (job.progress, job.message)
+        self._last_write: float | None = None  # the first change is always written
+        self.writes = 0
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        if self.also is not None:
+            self.also(done, total, message)
+        percent = int(done * 100 / total) if total else 0
+        self.update(progress=percent, message=message or None)
+
+    def update(self, *, progress: int | None = None, message: str | None = None) -> None:
+        if progress is not None:
+            # 100 means finished, which only the framework says.
+            self.progress = max(0, min(99, int(progress)))
+        if message is not None:
+            self.message = str(message)[:255]
+        if (self.progress, self.message) == self._written:
+            return
+        if self._last_write is None or time.monotonic() - self._last_write >= self.min_interval:
+            self.flush()
+
+    def flush(self) -> None:
+        if (self.progress, self.message) == self._written:
+            return
+        updated = Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+            progress=self.progress, message=self.message
+        )
+        self._written = (self.progress, self.message)
+        self._last_write = time.monotonic()
+        self.writes += 1
+        if not updated:
+            raise JobCancelled
+
+
+# --- running ----------------------------------------------------------------------------------
+def _json_safe(value):
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str))
+
+
+def _error_text(exc: BaseException) -> str:
+    text = "".join(traceback.format_exception(exc))
+    # Keep the end: it names the error and where it happened.
+    return text[-ERROR_CHARS:]
+
+
+def _finish(job_id: int, *, status: str, **fields) -> None:
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
+
+
+def job_run(*, job_id: int, work: Callable[..., object], task=None, also=None):
+    """Runs a job's work in this process and records how it went; safe to run twice.
+
+    `also(done, total, message)` receives every progress report too (a terminal bar).
+    """
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        logger.warning("Job %s no longer exists; nothing to do", job_id)
+        return None
+    if job.status in FINISHED_JOB_STATUSES:
+        # A message delivered again after the job finished (acks_late) or a cancelled job.
+        return job.result
+    started = Job.objects.filter(pk=job_id, status__in=ACTIVE_JOB_STATUSES).update(
+        status=JobStatus.RUNNING,
+        started_at=job.started_at or timezone.now(),
+        progress=0,
+        message="",
+        error="",
+    )
+    if not started:
+        return None
+    job.refresh_from_db()
+    reporter = JobReporter(job, also=also)
+    try:
+        result = work(reporter=reporter, **job.params)
+    except JobCancelled:
+        return None
+    except TRANSIENT_ERRORS as exc:
+        retries = task.request.retries if task is not None else 0
+        close_old_connections()
+        if task is not None and not task.request.is_eager and retries < task.max_retries:
+            Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+                status=JobStatus.QUEUED,
+                message=_("Temporary problem (%(error)s); trying again soon")
+                % {"error": str(exc)[:120]},
+            )
+            raise  # autoretry_for retries the task with backoff
+        _finish(job_id, status=JobStatus.FAILED, error=_error_text(exc), message=str(exc)[:255])
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        return None
+    except Exception as exc:
+        _finish(
+            job_id,
+            status=JobStatus.FAILED,
+            error=_error_text(exc),
+            message=f"{type(exc).__name__}: {exc}"[:255],
+        )
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        return None
+    result = _json_safe(result)
+    _finish(
+        job_id,
+        status=JobStatus.SUCCEEDED,
+        progress=100,
+        result=result,
+        message=_("Done"),
+    )
+    return result
+
+
+# --- starting ---------------------------------------------------------------------------------
+def _enqueue(job: Job) -> None:
+    spec = get_job_kind(job.kind)
+    try:
+        spec.task.apply_async(args=[job.pk], task_id=job.celery_task_id, queue=job.queue or None)
+    except Exception as exc:  # the broker is unreachable: say so on the job, not with a 500
+        logger.exception("Could not enqueue job %s", job.pk)
+        Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=_("Could not reach the task queue"),
+            error=_error_text(exc),
+        )
+
+
+def _active_job(kind: str) -> Job | None:
+    return Job.objects.filter(kind=kind, status__in=ACTIVE_JOB_STATUSES).order_by("pk").first()
+
+
+def _create(
+    *,
+    kind: str,
+    params: dict | None,
+    user,
+    force: bool,
+    queue: str | None,
+    attempts: int = 1,
+    retry_of: Job | None = None,
+) -> Job:
+    spec = get_job_kind(kind)
+    params = _json_safe({**spec.params, **(params or {})})
+    with transaction.atomic():
+        if not force:
+            running = _active_job(kind)
+            if running is not None:
+                running.started_now = False
+                return running
+        job = Job(
+            kind=kind,
+            params=params,
+            created_by=user if user is not None and user.is_authenticated else None,
+            celery_task_id=str(uuid.uuid4()),
+            queue=queue or "",
+            attempts=attempts,
+            retry_of=retry_of,
+            dedupe_key=None if force else kind,
+        )
+        job.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                job.save()
+        except IntegrityError:
+            # Another start of the same kind won the race.
+            running = _active_job(kind)
+            if running is None:
+                raise
+            running.started_now = False
+            return running
+        transaction.on_commit(partial(_enqueue, job))
+    job.started_now = True
+    return job
+
+
+def job_start(
+    *,
+    kind: str,
+    params: dict | None = None,
+    user=None,
+    force: bool = False,
+    queue: str | None = None,
+) -> Job:
+    """Creates a queued Job and enqueues its task on commit; returns the running one if any.
+
+    The returned job's `started_now` says which of the two happened.
+
+    `queue` routes the task to a Celery queue of that name (the default queue otherwise).
+    """
+    return _create(kind=kind, params=params, user=user, force=force, queue=queue)
+
+
+def job_retry(*, job: Job, user=None, queue: str | None = None) -> Job:
+    """Starts a new attempt of a failed or cancelled job, with the same kind and params."""
+    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+        raise ValueError(_("Only a failed or cancelled job can be retried."))
+    return _create(
+        kind=job.kind,
+        params=job.params,
+        user=user if user is not None else job.created_by,
+        force=False,
+        queue=queue if queue is not None else job.queue,
+        attempts=job.attempts + 1,
+        retry_of=job,
+    )
+
+
+def job_cancel(*, job: Job) -> bool:
+    """Cancels a queued or running job; its work stops at its next progress report."""
+    cancelled = Job.objects.filter(pk=job.pk, status__in=ACTIVE_JOB_STATUSES).update(
+        status=JobStatus.CANCELLED,
+        finished_at=timezone.now(),
+        message=_("Cancelled"),
+    )
+    job.refresh_from_db()
+    return bool(cancelled)
+
+
+def job_progress(job: Job) -> dict:
+    """What the admin's progress bar shows, as JSON."""
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "progress": job.progress,
+        "message": job.message,
+        "active": job.is_active,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+def job_run_here(*, kind: str, params: dict | None = None, user=None, progress=None) -> Job:
+    """Runs a job of `kind` in this process (a management command), recorded like any job.
+
+    `progress(done, total, message)` is called too, besides the job's own reporting.
+    """
+    spec = get_job_kind(kind)
+    params = _json_safe({**spec.params, **(params or {})})
+    job = Job(
+        kind=kind,
+        params=params,
+        created_by=user,
+        celery_task_id="",
+        queue="",
+        status=JobStatus.QUEUED,
+    )
+    job.full_clean(validate_constraints=False)
+    job.save()
+    job_run(job_id=job.pk, work=spec.task.work, also=progress)
+    job.refresh_from_db()
+    return job

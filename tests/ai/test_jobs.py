@@ -1,0 +1,232 @@
+"""The job framework: lifecycle, enqueueing on commit, idempotent starts, retries, cancelling;
+and the model registry."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from ai.jobs import JobReporter, job_cancel, job_kind, job_retry, job_start
+from ai.models import Job, JobStatus, ModelVersion
+from ai.registry import model_version_activate, model_version_active, model_version_register
+from catalog.models import Product
+from tests.factories import ProductFactory
+
+
+@job_kind("tests.count_rings", label="Count rings")
+def count_rings(*, reporter: JobReporter, minimum: int = 1) -> dict:
+    """Fails while the catalog has fewer rings than `minimum`."""
+    seen_as = Job.objects.get(pk=reporter.job_id).status
+    rings = Product.objects.filter(handle__contains="ring").count()
+    if rings < minimum:
+        raise ValueError(f"only {rings} rings in the catalog")
+    for done in range(1, rings + 1):
+        reporter(done, rings, "Counting rings")
+    return {"rings": rings, "status_while_working": seen_as}
+
+
+@job_kind("tests.cancelled_midway", label="Cancelled midway")
+def cancelled_midway(*, reporter: JobReporter) -> dict:
+    reporter.min_interval = 0
+    reporter(1, 4, "first quarter")
+    job_cancel(job=Job.objects.get(pk=reporter.job_id))
+    reporter(2, 4, "second quarter")  # the report finds the job cancelled and stops the work
+    return {"finished": True}
+
+
+def test_a_job_goes_from_queued_to_running_to_succeeded(
+    db, eager_celery, django_capture_on_commit_callbacks
+):
+    # Given two rings in the catalog
+    ProductFactory(handle="gold-ring")
+    ProductFactory(handle="silver-ring")
+
+    # When a job starts inside a transaction
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = job_start(kind="tests.count_rings")
+    # Then it waits, queued, until the transaction commits
+    assert job.status == JobStatus.QUEUED
+    assert len(callbacks) == 1
+
+    # When the transaction commits (the task runs in-process here)
+    callbacks[0]()
+
+    # Then the job ran and finished with its result and full progress
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.progress == 100
+    assert job.result == {"rings": 2, "status_while_working": "running"}
+    assert job.started_at <= job.finished_at
+    assert job.error == ""
+
+
+def test_a_job_started_in_a_rolled_back_transaction_is_never_enqueued(
+    db, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        job_start(kind="tests.count_rings")
+        raise RuntimeError("the import failed")
+
+    assert callbacks == []
+    assert not Job.objects.exists()
+
+
+def test_a_failed_job_keeps_its_error_and_a_retry_can_succeed(
+    db, eager_celery, django_capture_on_commit_callbacks
+):
+    # Given a job that fails because the catalog has no ring yet
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = job_start(kind="tests.count_rings")
+    failed.refresh_from_db()
+    assert failed.status == JobStatus.FAILED
+    assert "ValueError: only 0 rings in the catalog" in failed.error
+    assert "only 0 rings" in failed.message
+    assert failed.finished_at is not None
+
+    # When the merchant adds a ring and retries
+    ProductFactory(handle="rose-ring")
+    with django_capture_on_commit_callbacks(execute=True):
+        retry = job_retry(job=failed)
+
+    # Then a second attempt, linked to the first, succeeds; the first keeps its error
+    retry.refresh_from_db()
+    failed.refresh_from_db()
+    assert retry.pk != failed.pk
+    assert retry.attempts == 2
+    assert retry.retry_of == failed
+    assert retry.status == JobStatus.SUCCEEDED
+    assert retry.result["rings"] == 1
+    assert failed.status == JobStatus.FAILED
+    assert "only 0 rings" in failed.error
+
+
+def test_only_failed_or_cancelled_jobs_can_be_retried(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        job = job_start(kind="tests.count_rings")
+
+    with pytest.raises(ValueError, match="Only a failed or cancelled job"):
+        job_retry(job=job)
+
+
+def test_starting_a_kind_that_is_already_queued_returns_that_job(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = job_start(kind="tests.count_rings")
+        second = job_start(kind="tests.count_rings", params={"minimum": 5})
+        forced = job_start(kind="tests.count_rings", force=True)
+
+    assert second.pk == first.pk
+    assert first.started_now and not second.started_now
+    assert forced.pk != first.pk
+    assert Job.objects.count() == 2
+    assert len(callbacks) == 2  # the repeated start enqueued nothing
+
+
+def test_the_database_refuses_two_active_jobs_of_one_kind(db):
+    Job.objects.create(kind="tests.count_rings", dedupe_key="tests.count_rings")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Job.objects.create(kind="tests.count_rings", dedupe_key="tests.count_rings")
+
+
+def test_a_message_delivered_twice_does_not_run_the_job_again(
+    db, eager_celery, django_capture_on_commit_callbacks
+):
+    # Given a job that succeeded
+    ProductFactory(handle="gold-ring")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="tests.count_rings")
+    job.refresh_from_db()
+    finished_at = job.finished_at
+
+    # When the broker delivers its message again (acks_late after a lost acknowledgement)
+    ProductFactory(handle="silver-ring")
+    count_rings.apply(args=[job.pk])
+
+    # Then the job keeps its first outcome
+    job.refresh_from_db()
+    assert job.result["rings"] == 1
+    assert job.finished_at == finished_at
+
+
+def test_a_cancelled_job_stops_at_its_next_progress_report(
+    db, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="tests.cancelled_midway")
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    assert job.progress == 25
+    assert job.result is None
+
+
+def test_a_cancelled_queued_job_never_runs(db, eager_celery, django_capture_on_commit_callbacks):
+    ProductFactory(handle="gold-ring")
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = job_start(kind="tests.count_rings")
+    assert job_cancel(job=job)
+
+    callbacks[0]()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    assert job.started_at is None
+
+
+def test_progress_reports_write_only_whole_percent_changes(db):
+    # Given a running job and a reporter without a time limit between writes
+    job = Job.objects.create(kind="tests.count_rings", status=JobStatus.RUNNING)
+    reporter = JobReporter(job, min_interval=0)
+
+    # When the work reports 10,000 steps
+    for done in range(1, 10_001):
+        reporter(done, 10_000)
+    reporter.flush()
+
+    # Then the database saw at most one write per percent, and the last state
+    assert reporter.writes <= 100
+    job.refresh_from_db()
+    assert job.progress == 99  # 100 is for a finished job
+
+
+def test_progress_reports_are_throttled_in_time(db):
+    job = Job.objects.create(kind="tests.count_rings", status=JobStatus.RUNNING)
+    reporter = JobReporter(job, min_interval=3600)
+
+    for done in range(1, 101):
+        reporter(done, 100, "working")
+
+    assert reporter.writes == 1  # the first report; the next may come an hour later
+    reporter.flush()
+    job.refresh_from_db()
+    assert (job.progress, job.message) == (99, "working")
+
+
+# --- model registry ---------------------------------------------------------------------------
+def test_model_versions_are_numbered_and_one_is_active_per_capability(db):
+    first = model_version_register(capability="search", parameters={"model": "a"})
+    second = model_version_register(capability="search", metrics={"ndcg@10": 0.81})
+    other = model_version_register(capability="sentiment")
+
+    assert (first.version, second.version, other.version) == (1, 2, 1)
+    assert model_version_active(capability="search") == second
+    assert model_version_active(capability="sentiment") == other
+
+    model_version_activate(model_version=first)
+
+    assert model_version_active(capability="search") == first
+    assert list(ModelVersion.objects.filter(is_active=True).order_by("capability")) == [
+        first,
+        other,
+    ]
+
+
+def test_the_database_refuses_two_active_versions_of_a_capability(db):
+    ModelVersion.objects.create(capability="chat", version=1, is_active=True)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModelVersion.objects.create(capability="chat", version=2, is_active=True)
