@@ -264,3 +264,15 @@ def search_index_status() -> dict:
 
 
 __all__ += ["JOB_SEARCH_REINDEX", "JOB_SEARCH_REINDEX_DIRTY", "ModelVersion", "Job"]
+
+
+# --- search: ranking and query understanding (issue 4) ----------------------------------------
+# (the public functions of ai/search/ are re-exported here)
+
+
+# --- recommendations (issue 5) -----------------------------------------------------------------
+# (the public functions of ai/recommend/ are re-exported here)
+
+
+# --- review sentiment (issue 6) ----------------------------------------------------------------
+# (the public functions of ai/sentiment/ are re-exported here)
