@@ -1,0 +1,303 @@
+"""What the merchant (and the translators) see of the catalog in the Django admin.
+
+Merchants: products with variant, image and gemstone inlines and a tab per language, filters
+and search, bulk publish / unpublish / archive (through catalog.services), the Shopify CSV
+import page, a stock list with editable stock and prices, and the translation-coverage page.
+
+Translators (members of the Translators group, see shop/permissions.py) may change products,
+categories and collections only in their translated fields: everything else is read-only for
+them, and they can neither add nor delete.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from parler.admin import TranslatableAdmin
+
+from shop.permissions import can_translate, is_translator_only
+
+from . import services
+from .admin_import import product_import_urls
+from .exporters import export_shopify_csv
+from .images import validate_image_file
+from .models import (
+    Category,
+    Collection,
+    GemstoneType,
+    Material,
+    Product,
+    ProductGemstone,
+    ProductImage,
+    ProductVariant,
+    PublicationStatus,
+)
+from .translation_coverage import translation_coverage
+
+
+class TranslatorAwareAdmin(TranslatableAdmin):
+    """Translators edit the translated fields of an object and nothing else."""
+
+    def _translated_field_names(self) -> set[str]:
+        return set(self.model._parler_meta.get_all_fields())
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if is_translator_only(request.user):
+            translated = self._translated_field_names()
+            opts = self.model._meta
+            editable = [f.name for f in (*opts.fields, *opts.many_to_many) if f.editable]
+            readonly += [
+                name for name in editable if name not in translated and name not in readonly
+            ]
+        return readonly
+
+    def get_inlines(self, request: HttpRequest, obj):
+        if is_translator_only(request.user):
+            return []
+        return super().get_inlines(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not is_translator_only(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not is_translator_only(request.user) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest):
+        if is_translator_only(request.user):
+            return {}
+        return super().get_actions(request)
+
+
+@admin.register(Category)
+class CategoryAdmin(TranslatorAwareAdmin):
+    list_display = ("__str__", "slug", "parent", "position")
+    list_filter = ("parent",)
+    search_fields = ("slug", "translations__name")
+    ordering = ("parent__id", "position", "slug")
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {}
+
+
+@admin.register(Collection)
+class CollectionAdmin(TranslatorAwareAdmin):
+    list_display = ("__str__", "slug", "is_featured", "position")
+    list_filter = ("is_featured",)
+    search_fields = ("slug", "translations__name")
+    autocomplete_fields = ("products",)
+
+
+@admin.register(Material)
+class MaterialAdmin(TranslatorAwareAdmin):
+    list_display = ("__str__", "slug", "kind", "colour_hex")
+    list_filter = ("kind",)
+    search_fields = ("slug", "translations__name")
+
+
+@admin.register(GemstoneType)
+class GemstoneTypeAdmin(TranslatorAwareAdmin):
+    list_display = ("__str__", "slug", "colour_hex")
+    search_fields = ("slug", "translations__name")
+
+
+class ProductVariantInline(admin.TabularInline):
+    model = ProductVariant
+    extra = 0
+    fields = (
+        "sku",
+        "metal",
+        "purity",
+        "ring_size",
+        "option1",
+        "option2",
+        "price",
+        "compare_at_price",
+        "stock_quantity",
+        "position",
+    )
+
+
+class ProductImageForm(forms.ModelForm):
+    class Meta:
+        model = ProductImage
+        fields = ("image", "alt_text", "position")
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        # Only a new upload is checked (Pillow verification, size and pixel limits).
+        if image and hasattr(image, "content_type"):
+            validate_image_file(image)
+        return image
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    extra = 0
+    fields = ("preview", "image", "alt_text", "position")
+    readonly_fields = ("preview",)
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj: ProductImage) -> str:
+        source = obj.thumbnail or obj.image
+        if not obj.pk or not source:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="64" height="64" style="object-fit:cover">',
+            source.url,
+            obj.alt_text,
+        )
+
+
+class ProductGemstoneInline(admin.TabularInline):
+    model = ProductGemstone
+    extra = 0
+
+
+@admin.register(Product)
+class ProductAdmin(TranslatorAwareAdmin):
+    list_display = (
+        "handle",
+        "name_column",
+        "category",
+        "status",
+        "price_min",
+        "in_stock",
+        "is_featured",
+        "updated_at",
+    )
+    list_filter = ("status", "in_stock", "is_featured", "category", "materials")
+    search_fields = ("handle", "translations__name", "variants__sku", "vendor", "tags")
+    list_select_related = ("category",)
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    inlines = (ProductVariantInline, ProductImageInline, ProductGemstoneInline)
+    filter_horizontal = ("materials",)
+    readonly_fields = ("price_min", "price_max", "in_stock", "published_at", "created_at")
+    actions = ("publish", "unpublish", "archive")
+    change_list_template = "admin/catalog/product/change_list.html"
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("translations").distinct()
+
+    @admin.display(description=_("name"))
+    def name_column(self, obj: Product) -> str:
+        return obj.safe_translation_getter("name", any_language=True) or "—"
+
+    def get_urls(self):
+        coverage = path(
+            "translation-coverage/",
+            self.admin_site.admin_view(self.translation_coverage_view),
+            name="catalog_translation_coverage",
+        )
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="catalog_product_export",
+        )
+        return [coverage, export, *product_import_urls(self), *super().get_urls()]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The whole catalogue as a Shopify product CSV (the format the import reads)."""
+        if not self.has_view_permission(request) or is_translator_only(request.user):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="products.csv"'
+        export_shopify_csv(out=response)
+        return response
+
+    def translation_coverage_view(self, request: HttpRequest):
+        rows = [
+            {
+                "code": row.code,
+                "name": row.name,
+                "cells": [row.ui, row.products, row.categories, row.collections],
+            }
+            for row in translation_coverage()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Translation coverage"),
+            "rows": rows,
+            "can_translate": can_translate(request.user),
+        }
+        return TemplateResponse(request, "admin/catalog/translation_coverage.html", context)
+
+    def save_model(self, request, obj: Product, form, change) -> None:
+        # Its text may have changed: the search index re-embeds it in the next batch.
+        obj.search_index_dirty = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            services.product_refresh_availability(product=form.instance)
+
+    def _set_status(self, request: HttpRequest, queryset, status: str, done_message: str):
+        changed = services.products_set_status(products=queryset, status=status)
+        self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish selected products"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(
+            request, queryset, PublicationStatus.PUBLISHED, _("%(count)d product(s) published.")
+        )
+
+    @admin.action(
+        description=_("Unpublish selected products (back to draft)"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        self._set_status(
+            request, queryset, PublicationStatus.DRAFT, _("%(count)d product(s) unpublished.")
+        )
+
+    @admin.action(description=_("Archive selected products"), permissions=["change"])
+    def archive(self, request, queryset):
+        self._set_status(
+            request, queryset, PublicationStatus.ARCHIVED, _("%(count)d product(s) archived.")
+        )
+
+
+@admin.register(ProductVariant)
+class StockAdmin(admin.ModelAdmin):
+    """The stock list: every variant with its stock and prices editable in place."""
+
+    list_display = (
+        "sku",
+        "product_link",
+        "metal",
+        "ring_size",
+        "price",
+        "compare_at_price",
+        "stock_quantity",
+    )
+    list_editable = ("price", "compare_at_price", "stock_quantity")
+    list_filter = ("metal", "product__category", "product__status")
+    search_fields = ("sku", "product__handle", "product__translations__name")
+    list_select_related = ("product", "metal")
+    ordering = ("stock_quantity", "sku")
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).distinct()
+
+    @admin.display(description=_("product"), ordering="product__handle")
+    def product_link(self, obj: ProductVariant) -> str:
+        url = reverse("admin:catalog_product_change", args=[obj.product_id])
+        return format_html('<a href="{}">{}</a>', url, obj.product.handle)
+
+    def save_model(self, request, obj: ProductVariant, form, change) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            services.product_refresh_availability(product=obj.product)

@@ -1,0 +1,86 @@
+"""How much of the store is translated, per language: the UI strings and the catalog content.
+
+Read by the `translation_coverage` command and the admin's coverage page. UI coverage comes
+from the gettext catalogues (locale/<lang>/LC_MESSAGES/django.po); catalog coverage counts
+the products, categories and collections that have a name in that language (django-parler
+keeps one translation row per object and language).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.db.models import Model
+from django.utils.translation import to_locale
+
+from .models import Category, Collection, Product
+
+
+@dataclass(frozen=True)
+class Coverage:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.done / self.total, 1) if self.total else 100.0
+
+
+@dataclass(frozen=True)
+class LanguageCoverage:
+    code: str
+    name: str
+    ui: Coverage
+    products: Coverage
+    categories: Coverage
+    collections: Coverage
+
+
+def _catalogue_path(language: str) -> Path | None:
+    for locale_dir in settings.LOCALE_PATHS:
+        path = Path(locale_dir) / to_locale(language) / "LC_MESSAGES" / "django.po"
+        if path.exists():
+            return path
+    return None
+
+
+def ui_coverage(language: str) -> Coverage:
+    """Translated (non-fuzzy) messages of the UI catalogue; the source language is complete."""
+    if language == settings.LANGUAGE_CODE:
+        return Coverage(1, 1)
+    path = _catalogue_path(language)
+    if path is None:
+        return Coverage(0, 0)
+    catalogue = polib.pofile(str(path))
+    entries = [entry for entry in catalogue if not entry.obsolete]
+    return Coverage(len(catalogue.translated_entries()), len(entries))
+
+
+def _content_coverage(model: type[Model], language: str) -> Coverage:
+    total = model.objects.count()
+    done = (
+        model._parler_meta.root_model.objects.filter(language_code=language)
+        .exclude(name="")
+        .values("master_id")
+        .distinct()
+        .count()
+    )
+    return Coverage(done, total)
+
+
+def translation_coverage() -> list[LanguageCoverage]:
+    """One row per configured language, the default language first."""
+    return [
+        LanguageCoverage(
+            code=code,
+            name=str(name),
+            ui=ui_coverage(code),
+            products=_content_coverage(Product, code),
+            categories=_content_coverage(Category, code),
+            collections=_content_coverage(Collection, code),
+        )
+        for code, name in settings.LANGUAGES
+    ]
