@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max, Min, QuerySet, Sum
 from django.utils import timezone
 
+from .cache import catalog_changed
 from .models import (
     Category,
     Material,
@@ -135,6 +136,7 @@ def product_refresh_availability(*, product: Product) -> Product:
     Product.objects.filter(pk=product.pk).update(
         price_min=product.price_min, price_max=product.price_max, in_stock=product.in_stock
     )
+    catalog_changed()
     return product
 
 
@@ -146,4 +148,6 @@ def products_set_status(*, products: QuerySet[Product], status: str) -> int:
     changed = products.exclude(status=status)
     if status == PublicationStatus.PUBLISHED:
         changed.filter(published_at__isnull=True).update(published_at=timezone.now())
-    return changed.update(status=status, updated_at=timezone.now())
+    count = changed.update(status=status, updated_at=timezone.now())
+    catalog_changed()
+    return count
