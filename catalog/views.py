@@ -6,18 +6,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_currency, get_currency_precision
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ai import services as ai_services
 from customers.models import InteractionEvent
 from customers.services import interaction_record
 from orders.selectors import babel_locale, convert_price, exchange_rates, format_price
 
 from . import selectors
+from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
 from .templatetags.storefront import LOW_STOCK, availability_label
@@ -34,9 +38,24 @@ def _per_page() -> int:
     return max(1, int(getattr(settings, "SHOP_PRODUCTS_PER_PAGE", 24) or 24))
 
 
-def _paginate(request: HttpRequest, queryset):
+class _CountedPaginator(Paginator):
+    """A paginator told its total: the count of a listing is cached with its facets."""
+
+    def __init__(self, object_list, per_page, *, total: int):
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @property
+    def count(self) -> int:
+        return self._total
+
+
+def _paginate(request: HttpRequest, queryset, *, total: int | None = None):
     """The requested page; a missing, garbled or out-of-range number gives the first or last."""
-    paginator = Paginator(queryset, _per_page())
+    if total is None:
+        paginator = Paginator(queryset, _per_page())
+    else:
+        paginator = _CountedPaginator(queryset, _per_page(), total=total)
     page = paginator.get_page(request.GET.get("page"))
     page_range = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     return page, page_range
@@ -111,19 +130,29 @@ def _listing(
     )
     sort = form.value("sort", selectors.SORT_FEATURED)
     products = selectors.product_listing(base=base, filters=filters, sort=sort, language=language)
-    page, page_range = _paginate(request, products)
 
-    facets = {
-        "category": selectors.category_facet(
-            base=base,
-            filters=filters,
-            tree=tree,
-            choices=category_choices,
-            selected={c.slug for c in chosen_categories},
-        ),
-        "metal": selectors.metal_facet(base=base, filters=filters, language=language),
-        "gemstone": selectors.gemstone_facet(base=base, filters=filters, language=language),
-    }
+    def count_and_facets() -> tuple[int, dict]:
+        # Both scan every matching product: cached together (see catalog/cache.py).
+        return products.count(), {
+            "category": selectors.category_facet(
+                base=base,
+                filters=filters,
+                tree=tree,
+                choices=category_choices,
+                selected={c.slug for c in chosen_categories},
+            ),
+            "metal": selectors.metal_facet(base=base, filters=filters, language=language),
+            "gemstone": selectors.gemstone_facet(base=base, filters=filters, language=language),
+        }
+
+    cache_parts = (
+        request.path,
+        language,
+        currency,
+        sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "sort")),
+    )
+    total, facets = listing_cached(cache_parts, count_and_facets)
+    page, page_range = _paginate(request, products, total=total)
 
     active_filters = []
     for name, options in facets.items():
@@ -439,8 +468,35 @@ def _product_json_ld(request, product, name, description, images, variants, curr
 MAX_QUERY_LENGTH = 200
 
 
+MAX_FILTER_VALUES = 20
+
+
+def _toggle(request: HttpRequest, name: str, value: str) -> str:
+    """The current query string with one value of a list parameter added or removed."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    values = params.getlist(name)
+    params.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else request.path
+
+
+def _price_bucket(value: str) -> tuple[Decimal | None, Decimal | None]:
+    """A price facet value "100-250" or "5000-" (base currency); nonsense gives no limit."""
+    low, _sep, high = (value or "").partition("-")
+    try:
+        bounds = [Decimal(part) if part else None for part in (low, high)]
+    except ArithmeticError:
+        return None, None
+    if any(b is not None and (not b.is_finite() or b < 0 or b > 10**9) for b in bounds):
+        return None, None
+    return bounds[0], bounds[1]
+
+
 def search(request: HttpRequest) -> HttpResponse:
+    """Ranked search (ai.services.search_products) with facets, chips and highlighting."""
     language = _language()
+    currency = getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     tree = selectors.category_tree(language=language)
     context = {
@@ -450,10 +506,137 @@ def search(request: HttpRequest) -> HttpResponse:
         "page_obj": None,
         "products": [],
     }
-    if selectors.search_words(query):
-        results = selectors.with_card_data(
-            selectors.search_products_simple(query=query, language=language), language=language
+    if not selectors.search_words(query):
+        return render(request, "catalog/search.html", context)
+
+    def values(name: str) -> list[str]:
+        return [v[:80] for v in request.GET.getlist(name) if v][:MAX_FILTER_VALUES]
+
+    price = request.GET.get("price", "")[:40]
+    price_min, price_max = _price_bucket(price)
+    filters = ai_services.search_filters(
+        metals=values("metal"),
+        gemstones=values("gemstone"),
+        categories=values("category"),
+        price_min=price_min,
+        price_max=price_max,
+        ignore=values("ignore"),
+    )
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and 0 < len(number) < 6 else 1
+    per_page = _per_page()
+    result = ai_services.search_products(
+        query,
+        language=language,
+        filters=filters,
+        limit=per_page,
+        offset=(number - 1) * per_page,
+        currency=currency,
+    )
+    paginator = Paginator(range(result.total), per_page)
+    page = paginator.get_page(number)
+    if page.number != number and result.total:  # past the last page: show the last one
+        result = ai_services.search_products(
+            query,
+            language=language,
+            filters=filters,
+            limit=per_page,
+            offset=(page.number - 1) * per_page,
+            currency=currency,
         )
-        page, page_range = _paginate(request, results)
-        context.update(page_obj=page, page_range=page_range, products=page.object_list)
+    found = {
+        product.pk: product
+        for product in selectors.with_card_data(
+            selectors.published_products().filter(pk__in=result.product_ids), language=language
+        )
+    }
+    products = [found[pk] for pk in result.product_ids if pk in found]
+    for product in products:
+        name = product.safe_translation_getter("name", default=product.handle)
+        product.highlighted_name = ai_services.search_highlight(name, result.matched_terms)
+
+    chips = []
+    for item in result.recognised if not result.relaxed else []:
+        label = item.label
+        if item.kind == "price":
+            label = item.phrase
+        chips.append(
+            {"label": label, "kind": item.kind, "url": _toggle(request, "ignore", item.key)}
+        )
+    facets = {}
+    for name, options in result.facets.items():
+        facets[name] = [
+            {
+                "label": option.label,
+                "count": option.count,
+                "selected": option.selected or (name == "price" and option.value == price),
+                "url": _toggle(request, name, option.value),
+            }
+            for option in options
+        ]
+    for option, raw in zip(facets.get("price", []), result.facets.get("price", []), strict=True):
+        low, high = _price_bucket(raw.value)
+        option["label"] = _price_label(low, high, currency=currency, language=language)
+    for name in ("metal", "gemstone", "category"):
+        for option in facets.get(name, []):
+            if option["selected"]:
+                chips.append({"label": option["label"], "kind": name, "url": option["url"]})
+    if price_min is not None or price_max is not None:
+        chips.append(
+            {
+                "label": _price_label(price_min, price_max, currency=currency, language=language),
+                "kind": "price",
+                "url": _without(request, "price"),
+            }
+        )
+    did_you_mean = []
+    if not result.total:
+        did_you_mean = ai_services.search_autocomplete(query[:60], language=language, limit=5)
+    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    context.update(
+        page_obj=page if result.total else None,
+        page_range=page_range,
+        products=products,
+        total=result.total,
+        chips=chips,
+        facets=facets,
+        relaxed=result.relaxed,
+        corrected_query=result.corrected_query,
+        did_you_mean=did_you_mean,
+        currency=currency,
+    )
     return render(request, "catalog/search.html", context)
+
+
+def _price_label(low, high, *, currency: str, language: str) -> str:
+    if low is not None and high is not None:
+        return _("%(low)s to %(high)s") % {
+            "low": format_price(low, currency=currency, language=language),
+            "high": format_price(high, currency=currency, language=language),
+        }
+    if low is not None:
+        return _("From %(low)s") % {"low": format_price(low, currency=currency, language=language)}
+    if high is not None:
+        return _("Up to %(high)s") % {
+            "high": format_price(high, currency=currency, language=language)
+        }
+    return ""
+
+
+def search_suggest(request: HttpRequest) -> JsonResponse:
+    """Autocomplete for the header search box: {"query", "suggestions": [{text, kind, url}]}."""
+    language = _language()
+    prefix = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    suggestions = []
+    if prefix:
+        for item in ai_services.search_autocomplete(prefix, language=language, limit=8):
+            if item["kind"] == "product":
+                url = reverse("catalog:product", kwargs={"handle": item["value"]})
+            elif item["kind"] == "category":
+                url = reverse("catalog:category", kwargs={"slug": item["value"]})
+            else:
+                url = f"{reverse('catalog:search')}?{urlencode({'q': item['text']})}"
+            suggestions.append({"text": item["text"], "kind": item["kind"], "url": url})
+    response = JsonResponse({"query": prefix, "suggestions": suggestions})
+    response["Cache-Control"] = "private, max-age=60"
+    return response

@@ -1410,6 +1410,15 @@ def import_shopify_csv(*, file: BinaryIO | TextIO, dry_run: bool = False) -> Imp
             writer.discard_created_files()
     if not report.ok:
         _reset_counts(report)
+    elif committed and not dry_run:
+        # The imported products' text changed: mark them for the search and re-embed soon.
+        from ai.services import search_mark_dirty_reindex_soon
+
+        search_mark_dirty_reindex_soon(
+            product_ids=Product.objects.filter(handle__in=list(parser.products)).values_list(
+                "pk", flat=True
+            )
+        )
     return report
 
 
