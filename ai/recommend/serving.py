@@ -1,0 +1,389 @@
+"""Serving: read a precomputed list (one indexed query), load the products' cards, explain.
+
+Every function costs a constant number of queries whatever the list length:
+
+- always: what the shopper bought (one query, so a purchase since the last training is
+  excluded at once);
+- a signed-in shopper with a list: the list (one indexed read), the cards (one query plus two
+  prefetches);
+- a shopper without a list (a guest, or someone new since the last training) with a history:
+  their latest events, the precomputed neighbours of those products (one query), the cards;
+- anyone else: the popular list of their country, else language, else overall (one query).
+
+Exclusions: products the shopper bought, out of stock or unpublished (checked on the cards'
+query, so a product sold out since training disappears at once), the product being shown, and
+the bag's contents for cart suggestions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ..models import RecommendationKind, RecommendationList
+
+logger = logging.getLogger(__name__)
+
+RECENT_EVENTS = 50
+# How much each of the shopper's recent events counts when combining neighbour lists.
+RECENT_WEIGHTS = {"purchase": 3.0, "cart_add": 2.5, "wishlist_add": 2.0, "view": 1.0, "rating": 1.5}
+
+SOURCE_PERSONAL = "personal"
+SOURCE_HISTORY = "history"
+SOURCE_POPULAR = "popular"
+SOURCE_SIMILAR = "similar"
+SOURCE_TOGETHER = "together"
+SOURCE_CONTENT = "content"
+SOURCE_CATEGORY = "category"
+# Variety: at most this many products of one category among the first VARIETY_WINDOW.
+VARIETY_PER_CATEGORY = 3
+VARIETY_WINDOW = 12
+
+
+@dataclass
+class Suggestion:
+    product: object  # catalog.Product with card data
+    score: float
+    reason: str = ""
+    because: object | None = None  # the product that explains it, when there is one
+
+
+@dataclass
+class Recommendations:
+    items: list[Suggestion]
+    source: str
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _limit() -> int:
+    return int(getattr(settings, "AI_RECOMMEND_LIST_SIZE", 24))
+
+
+def _reason(kind: str | None, name: str) -> str:
+    if kind == "purchase":
+        return _("Because you bought %(name)s") % {"name": name}
+    if kind == "cart_add":
+        return _("Because you added %(name)s to your bag") % {"name": name}
+    if kind == "wishlist_add":
+        return _("Because you love %(name)s") % {"name": name}
+    if kind == "rating":
+        return _("Because you reviewed %(name)s") % {"name": name}
+    return _("Because you viewed %(name)s") % {"name": name}
+
+
+def load_cards(product_ids: Iterable[int], *, language: str) -> dict:
+    """Published products by id with what a card (and the API) shows: one query + prefetches."""
+    from catalog.selectors import published_products, with_card_data
+
+    ids = {int(pk) for pk in product_ids if pk}
+    if not ids:
+        return {}
+    products = with_card_data(
+        published_products().filter(pk__in=ids).select_related("category"), language=language
+    )
+    found = {}
+    for product in products:
+        product.set_current_language(language)
+        product.display_name = product.safe_translation_getter("name", default=product.handle)
+        found[product.pk] = product
+    return found
+
+
+def _vary(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
+    """At most VARIETY_PER_CATEGORY of one category among the first VARIETY_WINDOW."""
+    chosen, held, counts = [], [], defaultdict(int)
+    for suggestion in suggestions:
+        category = suggestion.product.category_id
+        if len(chosen) < VARIETY_WINDOW and counts[category] >= VARIETY_PER_CATEGORY:
+            held.append(suggestion)
+            continue
+        counts[category] += 1
+        chosen.append(suggestion)
+    return (chosen + held)[:limit]
+
+
+def _build(
+    entries: list,
+    *,
+    language: str,
+    exclude: set[int],
+    limit: int,
+    explain: bool = True,
+    vary: bool = False,
+) -> list[Suggestion]:
+    """Suggestions from [id, score, because id, because kind] entries, best first."""
+    wanted, seen = [], set()
+    for entry in entries:
+        pk = entry[0]
+        if pk in exclude or pk in seen:
+            continue
+        seen.add(pk)
+        wanted.append(entry)
+        # Enough spares for products sold out or withdrawn since training, no more: the
+        # cards' query loads only these.
+        if len(wanted) >= (limit * 2 if vary else limit + max(4, limit // 2)):
+            break
+    because_ids = {entry[2] for entry in wanted if explain and len(entry) > 2 and entry[2]}
+    cards = load_cards([entry[0] for entry in wanted] + list(because_ids), language=language)
+    suggestions = []
+    for entry in wanted:
+        product = cards.get(entry[0])
+        if product is None or not product.in_stock:
+            continue
+        because = cards.get(entry[2]) if explain and len(entry) > 2 and entry[2] else None
+        kind = entry[3] if len(entry) > 3 else None
+        reason = _reason(kind, because.display_name) if because is not None else ""
+        suggestions.append(Suggestion(product, float(entry[1]), reason, because))
+        if len(suggestions) >= limit * (2 if vary else 1):
+            break
+    return _vary(suggestions, limit) if vary else suggestions
+
+
+def _popular(*, language: str, country: str) -> list:
+    segments = ["all"]
+    if language:
+        segments.append(f"language:{language}"[:20])
+    if country:
+        segments.append(f"country:{country.upper()}"[:20])
+    rows = dict(
+        RecommendationList.objects.filter(
+            kind=RecommendationKind.POPULAR, segment__in=segments
+        ).values_list("segment", "items")
+    )
+    for segment in reversed(segments):  # country, then language, then overall
+        if rows.get(segment):
+            return rows[segment]
+    return []
+
+
+def _country_from_request(request) -> str:
+    """A two-letter country from Accept-Language (fr-CA -> CA), if it names one."""
+    header = (request.META.get("HTTP_ACCEPT_LANGUAGE", "") if request else "") or ""
+    for part in header.split(","):
+        tag = part.split(";")[0].strip()
+        pieces = tag.replace("_", "-").split("-")
+        if len(pieces) >= 2 and len(pieces[-1]) == 2 and pieces[-1].isalpha():
+            return pieces[-1].upper()
+    return ""
+
+
+def _from_neighbours(events: list, *, exclude: set[int]) -> list:
+    """Combines the precomputed neighbour lists of the shopper's recent products (one query)."""
+    weights: dict[int, float] = defaultdict(float)
+    kinds: dict[int, str] = {}
+    for position, (product_id, kind, _country, _at) in enumerate(events):
+        # Newer events count more.
+        weights[product_id] += RECENT_WEIGHTS.get(kind, 1.0) / (1.0 + position / 10.0)
+        if RECENT_WEIGHTS.get(kind, 0) > RECENT_WEIGHTS.get(kinds.get(product_id, ""), -1):
+            kinds[product_id] = kind
+    if not weights:
+        return []
+    rows = RecommendationList.objects.filter(
+        kind__in=[RecommendationKind.SIMILAR, RecommendationKind.TOGETHER],
+        product_id__in=list(weights),
+    ).values_list("product_id", "kind", "items")
+    scores: dict[int, float] = defaultdict(float)
+    best_because: dict[int, tuple[float, int]] = {}
+    for source, kind, items in rows:
+        factor = weights[source] * (1.2 if kind == RecommendationKind.TOGETHER else 1.0)
+        for entry in items:
+            pk, score = entry[0], float(entry[1])
+            if pk in exclude or pk in weights and kinds.get(pk) == "purchase":
+                continue
+            contribution = factor * score
+            scores[pk] += contribution
+            if contribution > best_because.get(pk, (0.0, 0))[0]:
+                best_because[pk] = (contribution, source)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        [pk, round(score, 5), best_because[pk][1], kinds.get(best_because[pk][1])]
+        for pk, score in ranked
+    ]
+
+
+def bought_by(*, user=None, session_key: str = "") -> set[int]:
+    """What the shopper bought, never to be recommended to them (one query)."""
+    from customers.selectors import purchased_product_ids
+
+    return purchased_product_ids(user=user, session_key=session_key)
+
+
+def recommend_for_shopper(
+    *,
+    user=None,
+    session_key: str = "",
+    language: str | None = None,
+    country: str = "",
+    limit: int | None = None,
+    exclude: Iterable[int] = (),
+    request=None,
+) -> Recommendations:
+    """ "Recommended for you": the shopper's precomputed list, else one built from their recent
+    events, else what is popular in their country or language."""
+    from customers.selectors import recent_interactions
+
+    language = language or settings.LANGUAGE_CODE
+    limit = limit or _limit()
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    excluded = {int(pk) for pk in exclude} | bought_by(user=user, session_key=session_key)
+    if signed_in:
+        row = (
+            RecommendationList.objects.filter(kind=RecommendationKind.USER, user=user)
+            .values_list("items", flat=True)
+            .first()
+        )
+        if row:
+            suggestions = _build(row, language=language, exclude=excluded, limit=limit)
+            if suggestions:
+                return Recommendations(suggestions, SOURCE_PERSONAL)
+    # No precomputed list (a guest, or new since the last training): their latest events.
+    events = recent_interactions(
+        user=user if signed_in else None, session_key=session_key, limit=RECENT_EVENTS
+    )
+    country = country or next((c for _pk, _kind, c, _at in events if c), "")
+    country = country or _country_from_request(request)
+    if events:
+        entries = _from_neighbours(events, exclude=excluded)
+        suggestions = _build(entries, language=language, exclude=excluded, limit=limit, vary=True)
+        if suggestions:
+            return Recommendations(suggestions, SOURCE_HISTORY)
+    entries = _popular(language=language, country=country)
+    suggestions = _build(entries, language=language, exclude=excluded, limit=limit, explain=False)
+    return Recommendations(suggestions, SOURCE_POPULAR)
+
+
+def _product_list(product_id: int, kind: str) -> list:
+    return (
+        RecommendationList.objects.filter(kind=kind, product_id=product_id)
+        .values_list("items", flat=True)
+        .first()
+        or []
+    )
+
+
+def _content_fallback(product, *, limit: int) -> list:
+    """For a product newer than the last training: its nearest products by embedding, else
+    the newest of its category (no list can exist for it yet)."""
+    from ..models import ProductEmbedding
+
+    vector_row = (
+        ProductEmbedding.objects.filter(product_id=product.pk)
+        .order_by("language")
+        .values_list("backend", "vector")
+        .first()
+    )
+    if vector_row is not None:
+        # The search index of that embedding backend (no embedding model is loaded).
+        try:
+            import numpy as np
+
+            from ..index import get_index
+
+            backend, vector = vector_row
+            array = np.frombuffer(bytes(vector), dtype=np.float32)
+            index = get_index(backend=backend, dimension=array.shape[0])
+            hits = index.search(array, k=limit * 2 + 1)
+            entries = [[pk, float(score), None, None] for pk, score in hits if pk != product.pk]
+            if entries:
+                return entries
+        except Exception:  # the index may be unavailable; the category fallback still works
+            logger.warning("No content neighbours for product %s", product.pk, exc_info=True)
+    from catalog.selectors import published_products
+
+    ids = (
+        published_products()
+        .filter(category_id=product.category_id, in_stock=True)
+        .exclude(pk=product.pk)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[: limit * 2]
+    )
+    return [[pk, 0.0, None, None] for pk in ids]
+
+
+def similar_products(
+    product, *, language: str | None = None, limit: int | None = None, exclude: Iterable[int] = ()
+) -> Recommendations:
+    """ "You may also like": products shoppers treat alike, and alike in their descriptions."""
+    language = language or settings.LANGUAGE_CODE
+    limit = limit or _limit()
+    excluded = {product.pk, *(int(pk) for pk in exclude)}
+    entries = _product_list(product.pk, RecommendationKind.SIMILAR)
+    source = SOURCE_SIMILAR
+    if not entries:
+        entries, source = _content_fallback(product, limit=limit), SOURCE_CONTENT
+    suggestions = _build(entries, language=language, exclude=excluded, limit=limit, explain=False)
+    return Recommendations(suggestions, source)
+
+
+def bought_together(
+    product, *, language: str | None = None, limit: int = 6, exclude: Iterable[int] = ()
+) -> Recommendations:
+    """ "Often bought together": what the same shoppers bought or put in their bag."""
+    language = language or settings.LANGUAGE_CODE
+    excluded = {product.pk, *(int(pk) for pk in exclude)}
+    entries = _product_list(product.pk, RecommendationKind.TOGETHER)
+    suggestions = _build(entries, language=language, exclude=excluded, limit=limit, explain=False)
+    return Recommendations(suggestions, SOURCE_TOGETHER)
+
+
+def cart_suggestions(
+    *,
+    product_ids: Iterable[int],
+    user=None,
+    session_key: str = "",
+    language: str | None = None,
+    limit: int = 4,
+    request=None,
+) -> Recommendations:
+    """For the bag: what goes with its contents (bought together, then similar), never what
+    is already in it or was bought; with an empty bag, the shopper's recommendations."""
+    language = language or settings.LANGUAGE_CODE
+    in_bag = {int(pk) for pk in product_ids}
+    if not in_bag:
+        return recommend_for_shopper(
+            user=user, session_key=session_key, language=language, limit=limit, request=request
+        )
+    excluded = in_bag | bought_by(user=user, session_key=session_key)
+    rows = RecommendationList.objects.filter(
+        Q(kind=RecommendationKind.TOGETHER) | Q(kind=RecommendationKind.SIMILAR),
+        product_id__in=in_bag,
+    ).values_list("kind", "items")
+    scores: dict[int, float] = defaultdict(float)
+    for kind, items in rows:
+        factor = 2.0 if kind == RecommendationKind.TOGETHER else 1.0
+        for entry in items:
+            scores[entry[0]] += factor * float(entry[1])
+    entries = [[pk, s, None, None] for pk, s in sorted(scores.items(), key=lambda i: (-i[1], i[0]))]
+    suggestions = _build(entries, language=language, exclude=excluded, limit=limit, explain=False)
+    if not suggestions:
+        # Nothing is known to go with these (new products): the shopper's own recommendations.
+        return recommend_for_shopper(
+            user=user,
+            session_key=session_key,
+            language=language,
+            limit=limit,
+            exclude=in_bag,
+            request=request,
+        )
+    return Recommendations(suggestions, SOURCE_TOGETHER)
+
+
+def recommendable_product(*, handle: str):
+    """A published product by handle (one query), or None."""
+    from catalog.selectors import published_products
+
+    return published_products().filter(handle=handle).first()
