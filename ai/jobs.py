@@ -20,6 +20,7 @@ starts a new attempt linked to it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -67,6 +68,9 @@ class JobKind:
     task: object = field(repr=False)
     startable: bool = False
     params: dict = field(default_factory=dict)
+    # False: one active job of the kind at a time (a re-index). True: one per distinct params
+    # (scoring given reviews), so starting or retrying one never returns another's job.
+    dedupe_by_params: bool = False
 
 
 _kinds: dict[str, JobKind] = {}
@@ -94,6 +98,7 @@ def job_kind(
     startable: bool = False,
     params: dict | None = None,
     max_retries: int = MAX_RETRIES,
+    dedupe_by_params: bool = False,
 ):
     """Registers `work(*, reporter, **params)` as a kind of job run by a Celery task."""
 
@@ -114,7 +119,12 @@ def job_kind(
 
         task.work = work
         _kinds[kind] = JobKind(
-            kind=kind, label=label, task=task, startable=startable, params=dict(params or {})
+            kind=kind,
+            label=label,
+            task=task,
+            startable=startable,
+            params=dict(params or {}),
+            dedupe_by_params=dedupe_by_params,
         )
         return task
 
@@ -265,8 +275,19 @@ def _enqueue(job: Job) -> None:
         )
 
 
-def _active_job(kind: str) -> Job | None:
-    return Job.objects.filter(kind=kind, status__in=ACTIVE_JOB_STATUSES).order_by("pk").first()
+def _dedupe_key(spec: JobKind, params: dict) -> str:
+    if not spec.dedupe_by_params:
+        return spec.kind
+    digest = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{spec.kind[:60]}:{digest}"
+
+
+def _active_job(dedupe_key: str) -> Job | None:
+    return (
+        Job.objects.filter(dedupe_key=dedupe_key, status__in=ACTIVE_JOB_STATUSES)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _create(
@@ -281,9 +302,10 @@ def _create(
 ) -> Job:
     spec = get_job_kind(kind)
     params = _json_safe({**spec.params, **(params or {})})
+    dedupe_key = _dedupe_key(spec, params)
     with transaction.atomic():
         if not force:
-            running = _active_job(kind)
+            running = _active_job(dedupe_key)
             if running is not None:
                 running.started_now = False
                 return running
@@ -295,15 +317,15 @@ def _create(
             queue=queue or "",
             attempts=attempts,
             retry_of=retry_of,
-            dedupe_key=None if force else kind,
+            dedupe_key=None if force else dedupe_key,
         )
         job.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
                 job.save()
         except IntegrityError:
-            # Another start of the same kind won the race.
-            running = _active_job(kind)
+            # Another start of the same kind (and params) won the race.
+            running = _active_job(dedupe_key)
             if running is None:
                 raise
             running.started_now = False

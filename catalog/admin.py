@@ -301,3 +301,10 @@ class StockAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             services.product_refresh_availability(product=obj.product)
+
+
+# --- Reviews (issue 6): catalog/reviews/admin.py -------------------------------------------------
+from .models import Review as _Review  # noqa: E402
+from .reviews.admin import ReviewAdmin as _ReviewAdmin  # noqa: E402
+
+admin.site.register(_Review, _ReviewAdmin)

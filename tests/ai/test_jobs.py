@@ -32,6 +32,36 @@ def cancelled_midway(*, reporter: JobReporter) -> dict:
     return {"finished": True}
 
 
+@job_kind("tests.score_items", label="Score items", dedupe_by_params=True)
+def score_items(*, reporter: JobReporter, item_ids=None) -> dict:
+    return {"scored": list(item_ids or [])}
+
+
+def test_jobs_deduplicated_by_params_run_once_per_distinct_params(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = job_start(kind="tests.score_items", params={"item_ids": [1]})
+        same = job_start(kind="tests.score_items", params={"item_ids": [1]})
+        other = job_start(kind="tests.score_items", params={"item_ids": [2]})
+
+    assert same.pk == first.pk and not same.started_now
+    assert other.pk != first.pk and other.started_now
+    assert len(callbacks) == 2
+
+
+def test_retrying_a_job_deduplicated_by_params_never_returns_another_items_job(db):
+    failed = Job.objects.create(
+        kind="tests.score_items", params={"item_ids": [1]}, status=JobStatus.FAILED
+    )
+    busy = job_start(kind="tests.score_items", params={"item_ids": [2]})
+
+    retry = job_retry(job=failed)
+
+    assert retry.pk not in (failed.pk, busy.pk)
+    assert retry.params == {"item_ids": [1]} and retry.retry_of_id == failed.pk
+
+
 def test_a_job_goes_from_queued_to_running_to_succeeded(
     db, eager_celery, django_capture_on_commit_callbacks
 ):

@@ -1,0 +1,184 @@
+"""Sentiment scorers: the trained default (active ModelVersion's artifact), the built-in seed
+model before any training, and a Hugging Face text-classification model when configured.
+
+    get_scorer().predict_proba(texts) -> (n, 3) probabilities (negative, neutral, positive)
+
+`AI_SENTIMENT_MODEL` (a directory or a Hugging Face id in the local cache) switches to the
+transformers backend; otherwise the active sentiment ModelVersion's classifier is used, or the
+built-in model when none has been trained. Loaded once per process; the active version is
+checked (one query) at most every few seconds so a worker picks up a newly trained model.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from .model import LABELS, SentimentModel
+
+
+class SentimentBackendError(Exception):
+    """The configured sentiment model cannot be loaded; the message says what to do."""
+
+
+class TransformersScorer:
+    """A Hugging Face text-classification model (torch, CPU), labels mapped to 3 classes.
+
+    Understands the usual label schemes: negative/neutral/positive (any case, LABEL_0..2 in
+    that order), and star ratings "1 star".."5 stars" (1-2 negative, 3 neutral, 4-5 positive).
+    """
+
+    def __init__(self, model: str, *, batch_size: int = 32, max_length: int = 256):
+        try:
+            import torch
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        except ImportError as exc:  # pragma: no cover - both are in requirements.txt
+            raise SentimentBackendError("transformers and torch are needed.") from exc
+        self.name = f"transformers:{model}"
+        self.batch_size = batch_size
+        self.max_length = max_length
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model)
+            self.model = AutoModelForSequenceClassification.from_pretrained(model)
+        except (OSError, ValueError) as exc:
+            raise SentimentBackendError(
+                f"The sentiment model {model!r} (AI_SENTIMENT_MODEL) could not be loaded: "
+                f"{exc}. Give a local directory, or a Hugging Face id already in the cache."
+            ) from exc
+        self.model.eval()
+        self._torch = torch
+        self.mapping = self._label_mapping(self.model.config.id2label)
+
+    @staticmethod
+    def _label_mapping(id2label: dict) -> np.ndarray:
+        """(model labels, 3) matrix summing model probabilities into our three classes."""
+        count = len(id2label)
+        mapping = np.zeros((count, 3), dtype=np.float64)
+        for index in range(count):
+            name = str(id2label.get(index, id2label.get(str(index), index))).lower()
+            digits = "".join(char for char in name if char.isdigit())
+            if "neg" in name:
+                mapping[index, 0] = 1
+            elif "neu" in name:
+                mapping[index, 1] = 1
+            elif "pos" in name:
+                mapping[index, 2] = 1
+            elif "star" in name and digits:
+                stars = int(digits)
+                mapping[index, 0 if stars <= 2 else 1 if stars == 3 else 2] = 1
+            elif count == 3:
+                mapping[index, index] = 1  # LABEL_0..2: negative, neutral, positive
+            elif count == 2:
+                mapping[index, 0 if index == 0 else 2] = 1
+            elif count == 5:
+                mapping[index, 0 if index <= 1 else 1 if index == 2 else 2] = 1
+            else:
+                raise SentimentBackendError(
+                    f"Cannot map the model's labels {sorted(map(str, id2label.values()))} to "
+                    "negative, neutral and positive."
+                )
+        return mapping
+
+    def predict_proba(self, texts: list[str], **_ignored) -> np.ndarray:
+        out = np.zeros((len(texts), 3), dtype=np.float64)
+        torch = self._torch
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                chunk = [str(text) for text in texts[start : start + self.batch_size]]
+                encoded = self.tokenizer(
+                    chunk,
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                logits = self.model(**encoded).logits
+                probabilities = torch.softmax(logits, dim=-1).cpu().numpy()
+                out[start : start + len(chunk)] = probabilities @ self.mapping
+        return out
+
+    def describe(self) -> dict:
+        return {"kind": "transformers", "model": self.name}
+
+
+# --- which scorer -----------------------------------------------------------------------------
+_lock = threading.Lock()
+_cache: dict[str, object] = {}
+_active: dict = {"checked": 0.0, "key": None}
+CHECK_EVERY_SECONDS = 10.0
+
+
+def models_dir() -> Path:
+    configured = getattr(settings, "AI_SENTIMENT_DIR", "") or ""
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "models" / "sentiment"
+
+
+def load_artifact(path: str | Path) -> SentimentModel:
+    try:
+        return SentimentModel.loads(Path(path).read_bytes())
+    except (OSError, ValueError, EOFError, AttributeError, ImportError) as exc:
+        raise SentimentBackendError(
+            f"The sentiment model file {path} cannot be read: {exc}"
+        ) from exc
+
+
+def _active_version():
+    from ai.models import Capability
+    from ai.registry import model_version_active
+
+    return model_version_active(capability=Capability.SENTIMENT)
+
+
+def get_scorer(*, fresh: bool = False):
+    """The scorer to use now (see the module doc); `fresh`: look at the active version now."""
+    from .seed import builtin_model
+
+    configured = getattr(settings, "AI_SENTIMENT_MODEL", "") or ""
+    if configured:
+        key = f"transformers:{configured}"
+        scorer = _cache.get(key)
+        if scorer is None:
+            with _lock:
+                scorer = _cache.get(key) or TransformersScorer(configured)
+                _cache[key] = scorer
+        return scorer
+    now = time.monotonic()
+    if fresh or _active["key"] is None or now - _active["checked"] > CHECK_EVERY_SECONDS:
+        version = _active_version()
+        _active["key"] = (
+            f"artifact:{version.pk}:{version.artifact_path}"
+            if version is not None and version.artifact_path
+            else "builtin"
+        )
+        _active["checked"] = now
+        _active["path"] = version.artifact_path if version is not None else ""
+    key = _active["key"]
+    if key == "builtin":
+        return builtin_model()
+    scorer = _cache.get(key)
+    if scorer is None:
+        with _lock:
+            scorer = _cache.get(key)
+            if scorer is None:
+                scorer = load_artifact(_active["path"])
+                # Keep only the latest artifact in memory.
+                for old in [name for name in _cache if name.startswith("artifact:")]:
+                    del _cache[old]
+                _cache[key] = scorer
+    return scorer
+
+
+def clear_cache() -> None:
+    from .seed import clear_builtin
+
+    with _lock:
+        _cache.clear()
+        _active.update({"checked": 0.0, "key": None, "path": ""})
+    clear_builtin()
+
+
+__all__ = ["LABELS", "SentimentBackendError", "TransformersScorer", "get_scorer", "models_dir"]

@@ -1,0 +1,211 @@
+"""Sentiment benchmark: per-language 3-class macro-F1 and binary accuracy (1-2 vs 4-5 stars) of
+the review sentiment scorers, and reviews scored per second on this machine.
+
+Data: ../shared/data/reviews-multilingual-dev (one CSV per language with `text` and `stars`;
+1,000 reviews each, 200 per star level). It is not part of the repository; pass another folder
+with --data. Each language is split in two halves (stratified by stars, fixed seed): one model
+is trained on the training halves of all languages together (as the store trains on its
+reviews in every language) and measured on each language's other half.
+
+    .venv/bin/python bench/sentiment.py [--data DIR] [--models builtin,encoder,chars,combined]
+        [--transformers-model NAME_OR_PATH]
+
+Models:
+  builtin   the built-in model (encoder + logistic regression on the seed sentences shipped in
+            ai/sentiment/seed.py): what a fresh store scores with before any training
+  encoder   encoder (Universal Sentence Encoder multilingual) + logistic regression
+  chars     character 1-4-gram TF-IDF + logistic regression
+  combined  encoder + character n-grams + logistic regression (the default trained model)
+  transformers  a Hugging Face text-classification model (--transformers-model), not trained
+
+Prints Markdown tables to paste into docs/benchmarks.md ("## Sentiment").
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "reviews-multilingual-dev"
+LANGUAGES = ("de", "en", "es", "fr", "ja", "zh")
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import django
+
+    django.setup()
+
+
+def load(data: Path) -> dict[str, list[tuple[str, int]]]:
+    rows: dict[str, list[tuple[str, int]]] = {}
+    for language in LANGUAGES:
+        path = data / f"{language}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows[language] = [
+                (row["text"], int(row["stars"])) for row in csv.DictReader(handle) if row["text"]
+            ]
+    return rows
+
+
+def split(rows, *, seed: int = 13):
+    """Half for training, half for measuring, the same share of each star level in both."""
+    import random
+
+    rng = random.Random(seed)
+    train, test = [], []
+    by_stars: dict[int, list] = {}
+    for row in rows:
+        by_stars.setdefault(row[1], []).append(row)
+    for stars in sorted(by_stars):
+        group = by_stars[stars][:]
+        rng.shuffle(group)
+        half = len(group) // 2
+        train.extend(group[:half])
+        test.extend(group[half:])
+    return train, test
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as handle:
+            kib = int(handle.readline().split()[1])
+        memory = f", {round(kib / 1024 / 1024)} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{os.cpu_count()} cores{memory}, {platform.platform(terse=True)}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--models", default="builtin,encoder,chars,combined")
+    parser.add_argument("--transformers-model", default="")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--speed-sample", type=int, default=600)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"No data folder at {args.data} (see its README; pass --data DIR).")
+    setup_django()
+
+    from ai.embeddings import get_embedder
+    from ai.sentiment.model import SentimentModel, evaluate, label_for_stars
+
+    rows = load(args.data)
+    train, tests = [], {}
+    for language in LANGUAGES:
+        language_train, language_test = split(rows[language], seed=args.seed)
+        train.extend(language_train)
+        tests[language] = language_test
+    train_texts = [text for text, _stars in train]
+    train_labels = [label_for_stars(stars) for _text, stars in train]
+    all_test_texts = [text for language in LANGUAGES for text, _stars in tests[language]]
+
+    embedder = get_embedder("use-multilingual")
+    started = time.perf_counter()
+    train_vectors = embedder.embed(train_texts, batch_size=128)
+    test_vectors = embedder.embed(all_test_texts, batch_size=128)
+    embed_seconds = time.perf_counter() - started
+    print(
+        f"embedded {len(train_texts) + len(all_test_texts)} reviews in {embed_seconds:.1f} s",
+        file=sys.stderr,
+    )
+    offsets, position = {}, 0
+    for language in LANGUAGES:
+        offsets[language] = (position, position + len(tests[language]))
+        position += len(tests[language])
+
+    models: dict[str, object] = {}
+    names = [name.strip() for name in args.models.split(",") if name.strip()]
+    for name in names:
+        if name == "builtin":
+            from ai.sentiment.seed import builtin_model
+
+            models[name] = builtin_model()
+        elif name == "encoder":
+            models[name] = SentimentModel(char_ngrams=False).fit(
+                train_texts, train_labels, vectors=train_vectors
+            )
+        elif name == "chars":
+            models[name] = SentimentModel(char_ngrams=True, encoder_weight=0.0).fit(
+                train_texts, train_labels, vectors=train_vectors
+            )
+        elif name == "combined":
+            models[name] = SentimentModel(char_ngrams=True).fit(
+                train_texts, train_labels, vectors=train_vectors
+            )
+        else:
+            sys.exit(f"Unknown model {name!r}")
+    if args.transformers_model:
+        from ai.sentiment.backends import TransformersScorer
+
+        models["transformers"] = TransformersScorer(args.transformers_model)
+
+    results: dict[str, dict[str, dict]] = {}
+    speeds: dict[str, float] = {}
+    sample = all_test_texts[:: max(1, len(all_test_texts) // args.speed_sample)][
+        : args.speed_sample
+    ]
+    for name, model in models.items():
+        results[name] = {}
+        for language in LANGUAGES:
+            start, end = offsets[language]
+            truth = [label_for_stars(stars) for _text, stars in tests[language]]
+            texts = [text for text, _stars in tests[language]]
+            if name == "transformers":
+                probabilities = model.predict_proba(texts)
+            else:
+                probabilities = model.predict_proba(texts, vectors=test_vectors[start:end])
+            results[name][language] = evaluate(truth, probabilities)
+        # Speed: from raw text (encoding included), as the scoring job does.
+        model.predict_proba(sample[:8]) if name == "transformers" else None
+        started = time.perf_counter()
+        model.predict_proba(sample)
+        speeds[name] = len(sample) / (time.perf_counter() - started)
+        print(f"{name}: done", file=sys.stderr)
+
+    pipeline_speed = None
+    if "combined" in models:
+        # The scoring job's whole work per review: label, score and per-aspect sentiment.
+        from ai.sentiment.scoring import score_texts
+
+        started = time.perf_counter()
+        score_texts(sample, scorer=models["combined"])
+        pipeline_speed = len(sample) / (time.perf_counter() - started)
+
+    print(
+        f"\nSentiment, {date.today().isoformat()}, {machine()}; trained on "
+        f"{len(train_texts)} reviews (half of each language), measured on the other half "
+        f"({len(all_test_texts)})\n"
+    )
+    header = "| model | " + " | ".join(LANGUAGES) + " | reviews/s |"
+    for metric, title in (("binary_accuracy", "binary accuracy"), ("macro_f1", "macro-F1")):
+        print(f"{title}:\n")
+        print(header)
+        print("| --- |" + " ---: |" * (len(LANGUAGES) + 1))
+        for name in models:
+            cells = " | ".join(f"{results[name][lang][metric]:.3f}" for lang in LANGUAGES)
+            print(f"| {name} | {cells} | {speeds[name]:.0f} |")
+        print()
+    if pipeline_speed is not None:
+        print(
+            f"combined with per-aspect sentiment (the scoring job's work): "
+            f"{pipeline_speed:.0f} reviews/s\n"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""Review writes: create (with photos, language, verified purchase, spam flags), moderate, and
+record the sentiment the AI scored. Keyword-only, type-annotated, full_clean() before save.
+
+After a review is saved, its sentiment is scored by a background job enqueued when the
+transaction commits (ai.services.sentiment_score_reviews_start).
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from catalog.images import _check_file, make_thumbnail_bytes
+from catalog.models import Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+
+from .moderation import spam_reasons
+from .selectors import author_recent_review_texts, user_bought_product
+
+PHOTO_MAX_SIDE = 1600
+
+
+def _require_approval() -> bool:
+    return bool(getattr(settings, "SHOP_REVIEWS_REQUIRE_APPROVAL", True))
+
+
+def _max_photos() -> int:
+    return int(getattr(settings, "SHOP_REVIEW_MAX_PHOTOS", 4))
+
+
+def _clean_text(value: str) -> str:
+    # Stored as typed (templates and serializers escape on output); NUL bytes never reach the
+    # database and line endings are normalised.
+    return (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
+
+
+def review_photo_check(*, file: IO[bytes] | Any) -> bytes:
+    """Validates an uploaded photo (size, a real image, format, pixels) with the product-image
+    rules; returns the photo as stored: upright, at most PHOTO_MAX_SIDE pixels, WEBP, without
+    camera metadata (a phone photo's location is never published)."""
+    checked = _check_file(file)
+    with Image.open(io.BytesIO(checked.data)) as image:
+        image.load()
+        return make_thumbnail_bytes(image, width=PHOTO_MAX_SIDE)
+
+
+def review_create(
+    *,
+    product: Product,
+    rating: int,
+    text: str,
+    author=None,
+    title: str = "",
+    author_name: str = "",
+    language: str = "",
+    photos: Sequence[IO[bytes] | Any] = (),
+    created_at: datetime | None = None,
+    status: str | None = None,
+    score: bool = True,
+) -> Review:
+    """Saves a review; detects its language, verifies the purchase and flags spam.
+
+    The review is pending when SHOP_REVIEWS_REQUIRE_APPROVAL is on (the default) or when it is
+    flagged, approved otherwise (unless `status` says). Raises ValidationError (one review per
+    customer and product, rating 1-5, photo problems). Records a "rating" interaction event and,
+    once committed, starts the sentiment scoring job (score=False: the caller scores in bulk).
+    """
+    from ai import services as ai_services
+    from customers.services import interaction_record
+
+    if author is not None and not getattr(author, "is_authenticated", False):
+        author = None
+    title = _clean_text(title)[:200]
+    text = _clean_text(text)
+    if len(photos) > _max_photos():
+        raise ValidationError(
+            {"photos": _("At most %(count)d photos per review.") % {"count": _max_photos()}}
+        )
+    stored_photos = [review_photo_check(file=photo) for photo in photos]
+
+    recent = author_recent_review_texts(author=author) if author is not None else []
+    reasons = spam_reasons(title=title, text=text, recent_texts=recent)
+    if reasons:
+        status = ReviewStatus.PENDING  # flagged: the merchant decides
+    elif status is None:
+        status = ReviewStatus.PENDING if _require_approval() else ReviewStatus.APPROVED
+    review = Review(
+        product=product,
+        author=author,
+        author_name=_clean_text(author_name)[:120]
+        or (
+            author.get_full_name()
+            if author is not None and hasattr(author, "get_full_name")
+            else ""
+        ),
+        rating=rating,
+        title=title,
+        text=text,
+        language=(language or ai_services.detect_language(f"{title}\n{text}"))[:10],
+        status=status,
+        is_verified_purchase=bool(
+            author is not None and user_bought_product(user=author, product=product)
+        ),
+        is_flagged=bool(reasons),
+        flag_reason="; ".join(reasons)[:255],
+        created_at=created_at or timezone.now(),
+    )
+    review.full_clean()
+    try:
+        with transaction.atomic():
+            review.save()
+            for data in stored_photos:
+                photo = ReviewPhoto(review=review)
+                stem = slugify(product.handle)[:50].strip("-") or "review"
+                photo.image.save(
+                    f"{stem}-{secrets.token_hex(5)}.webp", ContentFile(data), save=False
+                )
+                photo.save()
+            if author is not None:
+                interaction_record(
+                    kind="rating",
+                    product_id=product.pk,
+                    user=author,
+                    value=rating,
+                    language=review.language,
+                )
+            if score:
+                ai_services.sentiment_score_reviews_start(review_ids=[review.pk])
+    except IntegrityError as exc:
+        # Two submits racing: the database's one-review-per-customer constraint decides.
+        raise ValidationError(_("You have already reviewed this product.")) from exc
+    return review
+
+
+def review_set_status(*, reviews: Iterable[Review] | QuerySet, status: str) -> int:
+    """Approves or rejects reviews (the admin's actions); returns how many changed."""
+    if status not in ReviewStatus.values:
+        raise ValueError(f"Unknown review status {status!r}")
+    ids = [review.pk for review in reviews]
+    return (
+        Review.objects.filter(pk__in=ids)
+        .exclude(status=status)
+        .update(status=status, updated_at=timezone.now())
+    )
+
+
+def review_approve(*, review: Review) -> Review:
+    review_set_status(reviews=[review], status=ReviewStatus.APPROVED)
+    review.status = ReviewStatus.APPROVED
+    return review
+
+
+def review_reject(*, review: Review) -> Review:
+    review_set_status(reviews=[review], status=ReviewStatus.REJECTED)
+    review.status = ReviewStatus.REJECTED
+    return review
+
+
+def review_record_sentiment(*, review_id: int, label: str, score: float, aspects: dict) -> bool:
+    """Stores a review's scored sentiment (the scoring job); idempotent. False if it is gone."""
+    if label not in ReviewSentiment.values:
+        raise ValueError(f"Unknown sentiment label {label!r}")
+    updated = Review.objects.filter(pk=review_id).update(
+        sentiment=label,
+        sentiment_score=max(-1.0, min(1.0, float(score))),
+        aspects=aspects or {},
+        scored_at=timezone.now(),
+    )
+    return bool(updated)
+
+
+ALERT_AGAIN_AFTER_SECONDS = 7 * 24 * 3600
+
+
+def review_sentiment_drop_alert(*, product_ids: Iterable[int] | None = None) -> list:
+    """E-mails the merchant (SHOP_REVIEW_ALERT_EMAILS) about products whose sentiment dropped
+    (see selectors.sentiment_drops), at most once a week per product; returns the drops found.
+
+    The admin's review list shows the same drops as notices, whether or not e-mail is set up.
+    """
+    from django.core.cache import cache
+    from django.core.mail import send_mail
+
+    from .selectors import sentiment_drops
+
+    drops = sentiment_drops(product_ids=list(product_ids) if product_ids is not None else None)
+    recipients = list(getattr(settings, "SHOP_REVIEW_ALERT_EMAILS", []) or [])
+    if not drops or not recipients:
+        return drops
+    fresh = [
+        drop
+        for drop in drops
+        if cache.add(f"review-drop-alert:{drop.product_id}", 1, ALERT_AGAIN_AFTER_SECONDS)
+    ]
+    if not fresh:
+        return drops
+    lines = [
+        _("%(name)s (%(handle)s): %(recent).2f over the last 30 days against %(before).2f before.")
+        % {
+            "name": drop.name,
+            "handle": drop.handle,
+            "recent": drop.recent_score,
+            "before": drop.before_score,
+        }
+        for drop in fresh
+    ]
+    send_mail(
+        subject=_("Review sentiment dropped for %(count)d products") % {"count": len(fresh)},
+        message="\n".join(lines),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+    return drops
