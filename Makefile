@@ -55,8 +55,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark (figures go to docs/benchmarks.md by hand); the AI ones read ../shared/data.
 bench: setup
 	$(BIN)/python bench/storefront.py
+	$(BIN)/python bench/checkout.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/recommend.py
+	$(BIN)/python bench/sentiment.py
 
 clean:
 	rm -rf $(VENV) var

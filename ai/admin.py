@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Job, JobStatus, ModelVersion, ProductEmbedding
+from .models import (
+    ExternalRating,
+    Job,
+    JobStatus,
+    ModelVersion,
+    ProductEmbedding,
+    RecommendationList,
+)
 
 START_PERMISSION = "ai.start_job"
 
@@ -343,3 +350,56 @@ class ProductEmbeddingAdmin(admin.ModelAdmin):
     @admin.display(description=_("product"), ordering="product__handle")
     def product_handle(self, embedding: ProductEmbedding) -> str:
         return embedding.product.handle
+
+
+# --- recommendations (issue 5) -----------------------------------------------------------------
+@admin.register(RecommendationList)
+class RecommendationListAdmin(admin.ModelAdmin):
+    """Read-only: the precomputed lists the last training wrote (train from the job list)."""
+
+    list_display = ("kind", "subject", "length", "model_version", "computed_at")
+    list_filter = ("kind",)
+    search_fields = ("user__email", "product__handle", "segment")
+    list_select_related = ("user", "product", "model_version")
+    fields = ("kind", "subject", "model_version", "computed_at", "items_json")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("for"))
+    def subject(self, entry: RecommendationList) -> str:
+        if entry.user_id:
+            return entry.user.email
+        if entry.product_id:
+            return entry.product.handle
+        return entry.segment
+
+    @admin.display(description=_("products"))
+    def length(self, entry: RecommendationList) -> int:
+        return len(entry.items or [])
+
+    @admin.display(description=_("items"))
+    def items_json(self, entry: RecommendationList) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(entry.items, indent=1))
+
+
+@admin.register(ExternalRating)
+class ExternalRatingAdmin(admin.ModelAdmin):
+    """Ratings loaded with `manage.py import_ratings`, for offline evaluation."""
+
+    list_display = ("dataset", "user_ref", "item_ref", "rating", "timestamp")
+    list_filter = ("dataset",)
+    search_fields = ("user_ref", "item_ref")
+    fields = list_display
+    readonly_fields = list_display
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -193,3 +193,94 @@ class SearchIndexVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.backend} @{self.version}"
+
+
+# --- recommendations (issue 5) -----------------------------------------------------------------
+class RecommendationKind(models.TextChoices):
+    USER = "user", _("For a shopper")
+    SIMILAR = "similar", _("Similar products")
+    TOGETHER = "together", _("Often bought together")
+    POPULAR = "popular", _("Popular in a segment")
+
+
+class RecommendationList(models.Model):
+    """A precomputed top-N list: for a shopper, for a product, or popular in a segment.
+
+    Written by the training job (ai/recommend/training.py); serving reads one row by its
+    unique index. `items` holds [product id, score, id of the product that explains it or
+    null], best first; exclusions that can change after training (stock, publication) are
+    applied when the cards are loaded.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=RecommendationKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # "all", "country:FR" or "language:fr" for popular lists; empty otherwise.
+    segment = models.CharField(_("segment"), max_length=20, blank=True)
+    items = models.JSONField(_("items"), default=list, blank=True)
+    model_version = models.ForeignKey(
+        ModelVersion,
+        verbose_name=_("model version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recommendation list")
+        verbose_name_plural = _("recommendation lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user"],
+                condition=Q(user__isnull=False),
+                name="ai_reclist_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "product"],
+                condition=Q(product__isnull=False),
+                name="ai_reclist_unique_product",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "segment"],
+                condition=~Q(segment=""),
+                name="ai_reclist_unique_segment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.user_id or self.product_id or self.segment
+        return f"{self.kind} {subject} ({len(self.items or [])})"
+
+
+class ExternalRating(models.Model):
+    """A rating loaded from an outside file (`import_ratings`), for offline evaluation only."""
+
+    dataset = models.CharField(_("dataset"), max_length=100)
+    user_ref = models.CharField(_("user"), max_length=64)
+    item_ref = models.CharField(_("item"), max_length=64)
+    rating = models.FloatField(_("rating"))
+    timestamp = models.BigIntegerField(_("timestamp"), default=0)
+
+    class Meta:
+        verbose_name = _("external rating")
+        verbose_name_plural = _("external ratings")
+        indexes = [models.Index(fields=["dataset", "id"], name="ai_extrating_dataset")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset}: {self.user_ref} → {self.item_ref} {self.rating}"

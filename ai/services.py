@@ -268,11 +268,201 @@ __all__ += ["JOB_SEARCH_REINDEX", "JOB_SEARCH_REINDEX_DIRTY", "ModelVersion", "J
 
 # --- search: ranking and query understanding (issue 4) ----------------------------------------
 # (the public functions of ai/search/ are re-exported here)
+def search_products(
+    query: str,
+    *,
+    language: str,
+    filters=None,
+    limit: int = 50,
+    offset: int = 0,
+    currency: str | None = None,
+    mode: str = "hybrid",
+    facets: bool = True,
+):
+    """Published products for a shopper's query, best first: an ai.search.ranking.SearchResult.
+
+    Understands metals, purities, gemstones, categories, colours and price limits in the
+    store's seven languages (ai.search.query), corrects typos, and ranks by BM25 and the
+    multilingual encoder together. `filters` (a SearchFilters or a dict: metals, gemstones,
+    categories as slugs, price_min/price_max in the base currency, ignore: recognised keys
+    to drop) narrows further; `currency` is the shopper's, for prices typed in the query
+    without one. The result has the page's product ids and scores, the total, what the query
+    was understood to ask, the matched terms (search_highlight) and facet counts.
+    mode="lexical" or "vector" gives the baselines of `manage.py evaluate_search`.
+    """
+    from .search.ranking import search
+
+    return search(
+        query,
+        language=language,
+        filters=filters,
+        limit=limit,
+        offset=offset,
+        currency=currency,
+        mode=mode,
+        facets=facets,
+    )
+
+
+def search_autocomplete(prefix: str, *, language: str, limit: int = 8) -> list[dict]:
+    """Suggestions while typing: [{"text", "kind", "value"}] (categories, metals, stones,
+    then published products; value is a slug or a product handle)."""
+    from .search.suggest import autocomplete
+
+    return autocomplete(prefix, language=language, limit=limit, backend=get_embedder().name)
+
+
+def search_highlight(text: str, terms):
+    """`text` HTML-escaped with the words matching `terms` (SearchResult.matched_terms) in
+    <mark>: safe to put in a template as it is."""
+    from .search.suggest import highlight
+
+    return highlight(text, terms)
+
+
+def search_filters(**fields):
+    """A SearchFilters for search_products (metals, gemstones, categories, price_min,
+    price_max, ignore)."""
+    from .search.ranking import SearchFilters
+
+    return SearchFilters(**fields)
+
+
+__all__ += ["search_autocomplete", "search_filters", "search_highlight", "search_products"]
 
 
 # --- recommendations (issue 5) -----------------------------------------------------------------
 # (the public functions of ai/recommend/ are re-exported here)
+from .recommend.serving import (  # noqa: E402
+    Recommendations,
+    Suggestion,
+    bought_by,
+    bought_together,
+    cart_suggestions,
+    recommend_for_shopper,
+    recommendable_product,
+    similar_products,
+)
+
+JOB_RECOMMEND_TRAIN = "recommend.train"
+
+
+def recommend_for_user(user, *, limit: int | None = None, language: str | None = None):
+    """A signed-in shopper's recommendations (see recommend_for_shopper for guests)."""
+    return recommend_for_shopper(user=user, language=language, limit=limit)
+
+
+def recommend_train(*, progress=None, **overrides) -> dict:
+    """Trains the recommender and precomputes every list now, in this process (the job's work).
+
+    `overrides` (rating_model, ranking, l2, rating_weight, popularity_weight, list_size,
+    max_items) replace the AI_RECOMMEND_* settings for this run.
+    """
+    from .recommend.training import TrainingConfig, train_recommender
+
+    return train_recommender(config=TrainingConfig.from_settings(**overrides), progress=progress)
+
+
+def recommend_train_start(*, user=None, queue: str | None = None, params: dict | None = None):
+    """Starts the training job (or returns the one queued or running)."""
+    return job_start(kind=JOB_RECOMMEND_TRAIN, params=params, user=user, queue=queue)
+
+
+__all__ += [
+    "JOB_RECOMMEND_TRAIN",
+    "Recommendations",
+    "Suggestion",
+    "bought_by",
+    "bought_together",
+    "cart_suggestions",
+    "recommend_for_shopper",
+    "recommend_for_user",
+    "recommend_train",
+    "recommend_train_start",
+    "recommendable_product",
+    "similar_products",
+]
 
 
 # --- review sentiment (issue 6) ----------------------------------------------------------------
 # (the public functions of ai/sentiment/ are re-exported here)
+#   detect_language(text)                 the store language of a text ("" unknown)
+#   score_texts(texts)                    [{"label", "score", "probabilities", "aspects"}]
+#   score_review(review)                  the same for one review (not stored)
+#   sentiment_score_reviews(...)          score and store reviews now (the job's work)
+#   sentiment_score_reviews_start(...)    the same as a background job, on commit
+#   sentiment_train(...)                  fit, measure, register (activate only if better)
+#   start_sentiment_training(...)         the same as a background job
+from .sentiment.aspects import ASPECT_LABELS, ASPECTS, extract_aspects  # noqa: E402
+from .sentiment.backends import SentimentBackendError  # noqa: E402
+from .sentiment.language import detect_language  # noqa: E402
+from .sentiment.scoring import review_text as _review_text  # noqa: E402
+from .sentiment.scoring import score_texts  # noqa: E402
+
+JOB_SENTIMENT_SCORE = "sentiment.score_reviews"
+JOB_SENTIMENT_TRAIN = "sentiment.train"
+
+
+def score_review(review) -> dict:
+    """The sentiment of a review (an object with title and text): label, score, aspects."""
+    return score_texts([_review_text(review.title, review.text)])[0]
+
+
+def sentiment_score_reviews(
+    *, review_ids: list[int] | None = None, only_unscored: bool = False, progress=None
+) -> dict:
+    from .sentiment.scoring import score_reviews
+
+    return score_reviews(review_ids=review_ids, only_unscored=only_unscored, progress=progress)
+
+
+def sentiment_score_reviews_start(
+    *,
+    review_ids: list[int] | None = None,
+    only_unscored: bool = False,
+    user=None,
+    queue: str | None = None,
+) -> Job:
+    """Scores reviews in a background job started when the transaction commits.
+
+    With `review_ids` (a review just saved) every call gets a job of its own; a bulk run (all
+    reviews, or all unscored) returns the one already queued or running.
+    """
+    return job_start(
+        kind=JOB_SENTIMENT_SCORE,
+        params={
+            "review_ids": list(review_ids) if review_ids is not None else None,
+            "only_unscored": only_unscored,
+        },
+        user=user,
+        queue=queue,
+        force=review_ids is not None,
+    )
+
+
+def sentiment_train(*, progress=None, **options) -> dict:
+    from .sentiment.training import train_sentiment
+
+    return train_sentiment(progress=progress, **options)
+
+
+def start_sentiment_training(*, user=None, queue: str | None = None) -> Job:
+    """Trains the sentiment model on the store's reviews in a background job."""
+    return job_start(kind=JOB_SENTIMENT_TRAIN, user=user, queue=queue)
+
+
+__all__ += [
+    "ASPECTS",
+    "ASPECT_LABELS",
+    "JOB_SENTIMENT_SCORE",
+    "JOB_SENTIMENT_TRAIN",
+    "SentimentBackendError",
+    "detect_language",
+    "extract_aspects",
+    "score_review",
+    "score_texts",
+    "sentiment_score_reviews",
+    "sentiment_score_reviews_start",
+    "sentiment_train",
+    "start_sentiment_training",
+]

@@ -31,3 +31,36 @@ def search_reindex_dirty_periodic() -> int | None:
     """Celery beat: starts the dirty re-index job when products are dirty; returns its id."""
     job = services.search_reindex_dirty_start()
     return job.pk if job is not None else None
+
+
+# --- review sentiment (issue 6) ----------------------------------------------------------------
+@job_kind(
+    services.JOB_SENTIMENT_SCORE,
+    label=_("Score review sentiment"),
+    startable=True,
+    params={"review_ids": None, "only_unscored": False},
+    dedupe_by_params=True,
+)
+def sentiment_score_reviews(
+    *, reporter: JobReporter, review_ids=None, only_unscored: bool = False
+) -> dict:
+    return services.sentiment_score_reviews(
+        review_ids=review_ids, only_unscored=only_unscored, progress=reporter
+    )
+
+
+@job_kind(services.JOB_SENTIMENT_TRAIN, label=_("Train review sentiment"), startable=True)
+def sentiment_train(*, reporter: JobReporter) -> dict:
+    return services.sentiment_train(progress=reporter)
+
+
+# --- recommendations (issue 5) -----------------------------------------------------------------
+@job_kind(services.JOB_RECOMMEND_TRAIN, label=_("Train recommendations"), startable=True)
+def recommend_train(*, reporter: JobReporter, **overrides) -> dict:
+    return services.recommend_train(progress=reporter, **overrides)
+
+
+@shared_task(name="ai.recommend_train_nightly", acks_late=True, ignore_result=True)
+def recommend_train_nightly() -> int:
+    """Celery beat: starts the nightly training job; returns its id."""
+    return services.recommend_train_start().pk

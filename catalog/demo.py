@@ -3391,6 +3391,20 @@ def step_merchant(ctx: DemoContext) -> dict[str, int]:
     return {"merchant created": 1}
 
 
+def step_shopping_history(ctx: DemoContext) -> dict[str, int]:
+    """Interaction events for the recommender (issue 5; see customers/demo_history.py)."""
+    from customers.demo_history import seed_history
+
+    return seed_history(seed=ctx.seed)
+
+
+def step_reviews(ctx: DemoContext) -> dict[str, int]:
+    """Rated reviews in several languages (issue 6; see catalog/demo_reviews.py)."""
+    from catalog.demo_reviews import seed_reviews
+
+    return seed_reviews(seed=ctx.seed, now=ctx.now)
+
+
 # The order matters: each step may use what the earlier ones put in the context.
 STEPS: tuple[tuple[str, Callable[[DemoContext], dict[str, int]]], ...] = (
     ("categories", step_categories),
@@ -3401,6 +3415,8 @@ STEPS: tuple[tuple[str, Callable[[DemoContext], dict[str, int]]], ...] = (
     ("collections", step_collections),
     ("customers", step_customers),
     ("merchant", step_merchant),
+    ("shopping history", step_shopping_history),
+    ("reviews", step_reviews),
 )
 
 

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -206,6 +207,8 @@ SHOP_DEFAULT_CURRENCY_BY_LANGUAGE = {
 }
 SHOP_NAME = env.str("SHOP_NAME", default="Aurelia Jewellery")
 SHOP_PRODUCTS_PER_PAGE = env.int("SHOP_PRODUCTS_PER_PAGE", default=24)
+# Facet and result counts of a listing are cached this long (and dropped on any catalog write).
+SHOP_LISTING_CACHE_SECONDS = env.int("SHOP_LISTING_CACHE_SECONDS", default=300)
 # Dotted path of the payment gateway (orders.payments.PaymentGateway); the default test gateway
 # takes test card numbers only, so the checkout works offline.
 SHOP_PAYMENT_GATEWAY = env.str("SHOP_PAYMENT_GATEWAY", default="orders.payments.TestGateway")
@@ -276,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ai.search_reindex_dirty_periodic",
         "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),
     },
+    # Recommendations (issue 5): retrain and precompute every list nightly.
+    "recommend-train-nightly": {
+        "task": "ai.recommend_train_nightly",
+        "schedule": crontab(hour=env.int("AI_RECOMMEND_TRAIN_HOUR", default=3), minute=15),
+    },
 }
 
 # --- AI (app `ai`): every backend works offline from installed packages by default -----------
@@ -292,6 +300,31 @@ AI_EMBEDDING_THREADS = env.int("AI_EMBEDDING_THREADS", default=min(4, os.cpu_cou
 AI_VECTOR_INDEX = env.str("AI_VECTOR_INDEX", default="auto")
 AI_PGVECTOR_EF_SEARCH = env.int("AI_PGVECTOR_EF_SEARCH", default=100)
 AI_SEARCH_REINDEX_BATCH = env.int("AI_SEARCH_REINDEX_BATCH", default=200)
+# Search ranking (ai/search/): each process keeps a snapshot of the catalog (BM25 index,
+# filters); it reloads when products change, and at least this often (seconds; 0: only on
+# changes) so a category renamed in another process shows up.
+AI_SEARCH_SNAPSHOT_MAX_AGE = env.int("AI_SEARCH_SNAPSHOT_MAX_AGE", default=300)
+# Recommendations (issue 5): a Surprise rating model (svd, svdpp, nmf, knnbaseline,
+# knnwithmeans, baselineonly, slopeone) blended into an item-item top-N ranker ("ease",
+# "itemknn", "popularity" or "rating"); see ai/recommend/ and docs/benchmarks.md.
+AI_RECOMMEND_RATING_MODEL = env.str("AI_RECOMMEND_RATING_MODEL", default="svd")
+AI_RECOMMEND_RANKING = env.str("AI_RECOMMEND_RANKING", default="ease")
+AI_RECOMMEND_EASE_L2 = env.float("AI_RECOMMEND_EASE_L2", default=500.0)
+AI_RECOMMEND_RATING_WEIGHT = env.float("AI_RECOMMEND_RATING_WEIGHT", default=0.2)
+AI_RECOMMEND_POPULARITY_WEIGHT = env.float("AI_RECOMMEND_POPULARITY_WEIGHT", default=0.0)
+AI_RECOMMEND_LIST_SIZE = env.int("AI_RECOMMEND_LIST_SIZE", default=24)
+AI_RECOMMEND_MAX_ITEMS = env.int("AI_RECOMMEND_MAX_ITEMS", default=5000)
+# Review sentiment (issue 6): by default the store's own classifier (sentence encoder + char
+# n-grams, trained on its rated reviews; a built-in seed model before any training), files in
+# AI_SENTIMENT_DIR. AI_SENTIMENT_MODEL: a Hugging Face text-classification model (a directory
+# or a cached id) used instead when set.
+AI_SENTIMENT_MODEL = env.str("AI_SENTIMENT_MODEL", default="")
+AI_SENTIMENT_DIR = env.str("AI_SENTIMENT_DIR", default=str(VAR_DIR / "models" / "sentiment"))
+# Reviews: held for the merchant's approval before they are shown; photos per review.
+SHOP_REVIEWS_REQUIRE_APPROVAL = env.bool("SHOP_REVIEWS_REQUIRE_APPROVAL", default=True)
+SHOP_REVIEW_MAX_PHOTOS = env.int("SHOP_REVIEW_MAX_PHOTOS", default=4)
+# Where the "sentiment dropped" notice goes (besides the admin): e-mail addresses, comma-separated.
+SHOP_REVIEW_ALERT_EMAILS = env.list("SHOP_REVIEW_ALERT_EMAILS", default=[])
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
