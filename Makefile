@@ -32,9 +32,11 @@ setup: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
 
+# The demo login and the e-mails name the address actually served (unless SITE_URL is set).
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@echo "Serving the store on http://$(HOST):$(PORT)/ with a Celery worker (Ctrl-C stops both)."
-	@cat var/demo-login.txt 2>/dev/null || true
+	@cat "$${SHOP_VAR_DIR:-var}/demo-login.txt" 2>/dev/null || true
 	@bash -c 'trap "kill 0" EXIT; \
 	  $(BIN)/celery -A shop worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 & \
 	  $(BIN)/gunicorn shop.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
