@@ -82,3 +82,15 @@ def review_author(review) -> str:
     if not name:
         return str(_("Customer"))
     return name.split()[0] if getattr(review, "author_id", None) else name
+
+
+@register.inclusion_tag("admin/catalog/review/index_notice.html", takes_context=True)
+def negative_reviews_notice(context):
+    """The admin index's line about negative reviews, for staff who may see reviews."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.has_perm("catalog.view_review"):
+        return {"counts": None}
+    from catalog.reviews.selectors import negative_review_counts
+
+    return {"counts": negative_review_counts()}

@@ -165,3 +165,24 @@ def test_editing_a_reviews_text_in_the_admin_scores_it_again(
     assert response.status_code == 302, response.content.decode()[:2000]
     job = Job.objects.get(kind="sentiment.score_reviews")
     assert job.params["review_ids"] == [review.pk]
+
+
+def test_the_admin_index_counts_negative_reviews(merchant_client, product, client):
+    scored(product, score=-0.8, days_ago=2, rating=1, status=ReviewStatus.PENDING)
+    scored(product, score=-0.6, days_ago=90, rating=2)
+    scored(product, score=0.9, days_ago=1, rating=5)
+
+    page = merchant_client.get("/admin/").content.decode()
+
+    assert 'id="negative-reviews-notice"' in page
+    assert "2 negative reviews" in page
+    assert "1 in the last 30 days, 1 awaiting moderation." in page
+
+
+def test_the_admin_index_says_nothing_without_negative_reviews(merchant_client, product):
+    scored(product, score=0.9, days_ago=1, rating=5)
+
+    page = merchant_client.get("/admin/").content.decode()
+
+    assert 'id="negative-reviews-notice"' not in page
+    assert "Site administration" in page  # the usual index is still there
