@@ -8,7 +8,9 @@ names ("ダイヤ", "钻"), colours and the category nouns in each language.
 Keys are canonical: metals "yellow-gold", "white-gold", "rose-gold", "gold" (any gold),
 "platinum", "silver"; gemstones and categories by the slug a catalog usually gives them
 (the demo catalog and the Shopify importer use these). A key matches the catalog's objects
-by slug (see ai.search.vocabulary); a key the catalog does not have is ignored.
+by slug (see ai.search.query); a key the catalog does not have filters nothing: the
+query's word is then searched through the key's English words here ("Anhänger" ->
+"pendants" -> "pendant"), so English-only product text still matches (query.Hint).
 """
 
 from __future__ import annotations

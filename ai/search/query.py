@@ -11,6 +11,11 @@ parse_query("18k rose gold sapphire ring under 500", language="en", snapshot=...
 Words are matched against the catalog's own names in every language (Category, Material,
 GemstoneType translations) and the small tables of ai.search.lexicon; a word within one
 typo (two for long words) of a known name still counts ("saphire", "neckalce").
+
+A word of the built-in tables whose key the catalog does not have (German "Anhänger" is
+"pendants"; a catalog with only "Necklace", "Bracelet", "Earrings" has no such category)
+filters nothing: it becomes a `Hint` carrying the key's English words ("pendant"), which the
+ranker adds to the lexical query so English-only product text still matches.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from django.conf import settings
 
 from . import lexicon
 from .snapshot import Snapshot, Term
-from .text import FuzzyVocabulary, is_cjk, normalise, stem, words
+from .text import FuzzyVocabulary, cjk_grams, is_cjk, normalise, stem, tokens, words
 
 MAX_PHRASE_WORDS = 4
 
@@ -43,6 +48,18 @@ class Recognised:
         return {"kind": self.kind, "key": self.key, "label": self.label, "phrase": self.phrase}
 
 
+@dataclass(frozen=True)
+class Hint:
+    """A built-in word whose category, metal or gemstone the catalog lacks: searched in the
+    product text through the key's English words instead of filtering."""
+
+    kind: str  # category, metal, gemstone
+    key: str  # "category:pendants"
+    phrase: str  # the words of the query it came from
+    terms: tuple[str, ...]  # the query's own index terms for the phrase (stems, CJK bigrams)
+    english: tuple[str, ...]  # index terms of the key's English words ("pendant")
+
+
 @dataclass
 class ParsedQuery:
     original: str
@@ -53,6 +70,7 @@ class ParsedQuery:
     price_max: Decimal | None = None
     price_currency: str | None = None  # the currency written in the query, if any
     corrected_words: dict[str, str] = field(default_factory=dict)  # word -> shown correction
+    hints: list[Hint] = field(default_factory=list)  # built-in words the catalog has no key for
 
     def of_kind(self, kind: str) -> list[Recognised]:
         return [item for item in self.recognised if item.kind == kind]
@@ -208,6 +226,7 @@ class _Entry:
     key: str  # "metal:gold", "gemstone:diamond", "category:rings"
     ids: frozenset
     terms: tuple[Term, ...]
+    english: tuple[str, ...] = ()  # a hint: the key's English index terms (no catalog object)
 
 
 @dataclass
@@ -217,6 +236,10 @@ class _Tables:
     longest_cjk: int
     fuzzy: FuzzyVocabulary
     singles: dict[str, _Entry]
+    # Built-in words whose key the catalog lacks (never shadowing a word that names something).
+    hint_latin: dict[tuple[str, ...], _Entry] = field(default_factory=dict)
+    hint_cjk: dict[str, _Entry] = field(default_factory=dict)
+    hint_longest_cjk: int = 1
 
 
 def _phrase_keys(phrase: str) -> tuple[tuple[str, ...] | None, list[str]]:
@@ -248,12 +271,28 @@ def _resolve(kind: str, key: str, snapshot: Snapshot) -> list[Term]:
     return [term for term in pool.values() if term.slug == key]
 
 
+def _english_terms(kind: str, key: str) -> tuple[str, ...]:
+    """Index terms of the English words the built-in tables give a key: "pendants" ->
+    ("pendant",); one-word names when there are any, else every word of the names."""
+    table = {"metal": lexicon.METALS, "gemstone": lexicon.GEMSTONES}.get(kind, lexicon.CATEGORIES)
+    phrases = [phrase for phrase, value in table.get("en", {}).items() if value == key]
+    if not phrases and kind == "gemstone":
+        phrases = [key.replace("-", " ")]  # gemstone keys are English words ("sapphire")
+    single = [phrase for phrase in phrases if len(phrase.split()) == 1]
+    found: list[str] = []
+    for phrase in single or phrases:
+        found.extend(tokens(phrase))
+    return tuple(dict.fromkeys(found))
+
+
 def _tables(snapshot: Snapshot, language: str) -> _Tables:
     tables = snapshot.memo.get(("query-tables", language))
     if tables is not None:
         return tables
     latin: dict[tuple[str, ...], _Entry] = {}
     cjk: dict[str, _Entry] = {}
+    hint_latin: dict[tuple[str, ...], _Entry] = {}
+    hint_cjk: dict[str, _Entry] = {}
 
     def add(phrase: str, entry: _Entry) -> None:
         key, runs = _phrase_keys(phrase)
@@ -261,6 +300,13 @@ def _tables(snapshot: Snapshot, language: str) -> _Tables:
             latin[key] = entry
         for run in runs:
             cjk[run] = entry
+
+    def add_hint(phrase: str, entry: _Entry) -> None:
+        key, runs = _phrase_keys(phrase)
+        if key:
+            hint_latin[key] = entry
+        for run in runs:
+            hint_cjk[run] = entry
 
     # The catalog's own names, every language: one object each.
     for kind, terms in (
@@ -286,6 +332,10 @@ def _tables(snapshot: Snapshot, language: str) -> _Tables:
                         kind, f"{kind}:{key}", frozenset(t.pk for t in terms), tuple(terms)
                     )
                     add(phrase, entry)
+                else:
+                    english = _english_terms(kind, key)
+                    if english:
+                        add_hint(phrase, _Entry(kind, f"{kind}:{key}", frozenset(), (), english))
         for phrase, key in lexicon.COLOURS.get(table_language, {}).items():
             add(phrase, _Entry("colour", f"colour:{key}", frozenset(), ()))
     singles = {key[0]: entry for key, entry in latin.items() if len(key) == 1}
@@ -295,7 +345,10 @@ def _tables(snapshot: Snapshot, language: str) -> _Tables:
         longest_cjk=max((len(run) for run in cjk), default=1),
         fuzzy=FuzzyVocabulary(word for word in singles if len(word) >= 4),
         singles=singles,
+        hint_latin={key: entry for key, entry in hint_latin.items() if key not in latin},
+        hint_cjk={run: entry for run, entry in hint_cjk.items() if run not in cjk},
     )
+    tables.hint_longest_cjk = max((len(run) for run in tables.hint_cjk), default=1)
     snapshot.memo[("query-tables", language)] = tables
     return tables
 
@@ -388,6 +441,8 @@ def parse_query(query: str, *, language: str, snapshot: Snapshot) -> ParsedQuery
                     _add(parsed, entry, word)
         elif _split_compound(word, tables, parsed):
             pass
+        elif (stem(word),) in tables.hint_latin:
+            pass  # a built-in word (see _find_hints), not a typo of another one
         else:
             near = tables.fuzzy.near(stem(word))
             if near:
@@ -397,7 +452,63 @@ def parse_query(query: str, *, language: str, snapshot: Snapshot) -> ParsedQuery
                     parsed.corrected_words[word] = entry.terms[0].name(language)
         i += 1
     _drop_generic_metals(parsed)
+    _find_hints(parts, tables, parsed)
     return parsed
+
+
+def _add_hint(parsed: ParsedQuery, entry: _Entry, phrase: str, terms: tuple[str, ...]) -> None:
+    if any(item.key == entry.key for item in parsed.recognised):
+        return
+    for existing in parsed.hints:
+        if existing.key == entry.key and existing.terms == terms:
+            return
+    hint = Hint(entry.kind, entry.key, phrase, terms, entry.english)
+    parsed.hints.append(hint)
+
+
+def _find_hints(parts: list[tuple[str, bool]], tables: _Tables, parsed: ParsedQuery) -> None:
+    """Built-in words whose key the catalog lacks, longest phrase first (see Hint); a longer
+    or equally long name of something the catalog has is passed over ("白金" is not "金")."""
+    if not tables.hint_latin and not tables.hint_cjk:
+        return
+    i = 0
+    while i < len(parts):
+        word, cjk = parts[i]
+        if cjk:
+            j = 0
+            longest = max(tables.longest_cjk, tables.hint_longest_cjk)
+            while j < len(word):
+                for size in range(min(longest, len(word) - j), 0, -1):
+                    run = word[j : j + size]
+                    if run in tables.cjk:
+                        j += size
+                        break
+                    entry = tables.hint_cjk.get(run)
+                    if entry is not None:
+                        _add_hint(parsed, entry, run, tuple(cjk_grams(run)))
+                        j += size
+                        break
+                else:
+                    j += 1
+            i += 1
+            continue
+        run = []
+        for j in range(i, min(len(parts), i + MAX_PHRASE_WORDS)):
+            if parts[j][1]:
+                break
+            run.append(stem(parts[j][0]))
+        for size in range(len(run), 0, -1):
+            if tuple(run[:size]) in tables.latin:
+                i += size
+                break
+            entry = tables.hint_latin.get(tuple(run[:size]))
+            if entry is not None:
+                phrase = " ".join(part for part, _cjk in parts[i : i + size])
+                _add_hint(parsed, entry, phrase, tuple(run[:size]))
+                i += size
+                break
+        else:
+            i += 1
 
 
 def _note_spelling(parsed: ParsedQuery, entry: _Entry, word: str) -> None:
@@ -419,15 +530,23 @@ def _split_compound(word: str, tables: _Tables, parsed: ParsedQuery) -> bool:
     """German-style compounds of two known words: "Saphirring", "Perlenohrringe"."""
     if len(word) < 7 or not word.isalpha():
         return False
+
+    def single(piece: str) -> _Entry | None:
+        found = tables.singles.get(stem(piece))
+        return found if found is not None else tables.hint_latin.get((stem(piece),))
+
     for cut in range(3, len(word) - 2):
         head, tail = word[:cut], word[cut:]
-        left = tables.singles.get(stem(head))
+        left = single(head)
         if left is None and head[-1] in "sn":  # a linking -s- or -n-
-            left = tables.singles.get(stem(head[:-1]))
-        right = tables.singles.get(stem(tail))
+            left = single(head[:-1])
+        right = single(tail)
         if left is not None and right is not None:
-            _add(parsed, left, head)
-            _add(parsed, right, tail)
+            for entry, piece in ((left, head), (right, tail)):
+                if entry.english:  # searched through its English words, in the compound's slot
+                    _add_hint(parsed, entry, piece, (stem(word),))
+                else:
+                    _add(parsed, entry, piece)
             return True
     return False
 

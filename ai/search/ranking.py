@@ -6,7 +6,9 @@ search(query, language=...) in four steps:
    become filters, colours become boosts; the shopper's own filters (facets) add to them;
    a recognised filter the shopper removed (`ignore`) is dropped. When the recognised
    filters leave nothing, they are relaxed (the answer says so) rather than showing nothing.
-2. lexical scores (ai.search.lexical) over the query's words, typo tolerant;
+2. lexical scores (ai.search.lexical) over the query's words, typo tolerant; a built-in word
+   whose category/metal/gemstone the catalog lacks (a query.Hint: "Anhänger" without a
+   pendants category) is searched through the key's English words ("pendant");
 3. vector scores from ai.services.search_semantic (multilingual encoder) for the products
    passing the filters;
 4. score = LEXICAL_WEIGHT x lexical (scaled to the best, times the share of words matched)
@@ -15,7 +17,9 @@ search(query, language=...) in four steps:
 
 Which products count as results: with filters, every published product passing them;
 without, those matching at least half the query's words or semantically close to the best
-match. Only published products ever come back.
+match; when that leaves nothing, the encoder's best matches if they stand clearly apart from
+the other candidates (SEPARATION_GAP), so gibberish still finds nothing. Only published
+products ever come back.
 
 mode="lexical" (BM25 alone, no understanding, no typo correction) and mode="vector" (the
 encoder alone) are the baselines that `manage.py evaluate_search` compares against.
@@ -35,7 +39,7 @@ from ai.index import VectorIndexUnavailable
 
 from . import lexicon
 from .lexical import matched_terms
-from .query import ParsedQuery, Recognised, parse_query
+from .query import Hint, ParsedQuery, Recognised, parse_query
 from .snapshot import Snapshot, current_or_stale
 from .text import tokens
 
@@ -48,6 +52,14 @@ BEST_MINUS = 0.3  # cosine below the best that still scores above zero
 SEMANTIC_MARGIN = 0.12  # without filters: results within this cosine of the best match
 SEMANTIC_FLOOR = 0.3  # ... and at least this close
 MIN_COVERAGE = 0.5  # ... or matching at least this share of the query's words
+# Nothing matched and nothing reached the floor: the encoder's best matches still count when
+# they stand clearly apart from the other candidates (a word no table knows, "Traumfänger" for
+# the dreamcatcher pendant: 0.18 against a median of -0.03), at least SEPARATION_GAP above the
+# median candidate. Gibberish ("zzzzqqq", "lorem ipsum") measured at most 0.11 above it, on
+# the demo store (400 candidates) and on a 20-product English-only catalog.
+SEPARATION_GAP = 0.15
+SEPARATION_MIN_CANDIDATES = 8
+HINT_WEIGHT = 1.0  # an English word standing for a built-in word the catalog has no key for
 VECTOR_CANDIDATES = 400
 FILTERED_CANDIDATES = 1000  # with filters: the encoder ranks at most this many of the pool
 MAX_RESULTS = 1000
@@ -289,6 +301,44 @@ def _still_published(snapshot: Snapshot, page: np.ndarray) -> np.ndarray:
     return page[[pk in published for pk in ids]] if ids else page
 
 
+def _separated(cosine: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """The encoder's best matches when they stand clearly apart from the other candidates
+    (see SEPARATION_GAP): those nearer the best than the median, within SEMANTIC_MARGIN."""
+    none = np.zeros(len(cosine), dtype=bool)
+    values = cosine[known]
+    if len(values) < SEPARATION_MIN_CANDIDATES:
+        return none
+    best, median = float(values.max()), float(np.median(values))
+    if best - median < SEPARATION_GAP:
+        return none
+    threshold = max((best + median) / 2, best - SEMANTIC_MARGIN)
+    return known & (np.nan_to_num(cosine, nan=-2.0) >= threshold)
+
+
+def _with_hints(expanded, hints: list[Hint], lexical) -> list:
+    """The lexical query with each hint's English terms added to the query word(s) it came
+    from (a typo correction guessed for those words is dropped: they are known words)."""
+    if not hints:
+        return expanded
+    out = [list(item) for item in expanded]
+    for hint in hints:
+        english = [(term, HINT_WEIGHT) for term in hint.english if lexical.knows(term)]
+        slots = [i for i, item in enumerate(out) if item[0] in hint.terms]
+        for i in slots:
+            if out[i][2]:  # a fuzzy guess, not the word itself
+                out[i][1], out[i][2] = [], ""
+        if not english:
+            continue
+        if not slots:
+            out.append([hint.terms[0] if hint.terms else hint.phrase, [], ""])
+            slots = [len(out) - 1]
+        word, expansions, corrected = out[slots[0]]
+        have = {term for term, _weight in expansions}
+        expansions = expansions + [(term, w) for term, w in english if term not in have]
+        out[slots[0]] = [word, expansions, corrected]
+    return [tuple(item) for item in out]
+
+
 def _highlight_terms(expanded, recognised: list[Recognised]) -> list[str]:
     """The index terms that matched, plus the words naming what the query was understood to
     ask (so "saphire" highlights "Sapphire")."""
@@ -404,6 +454,8 @@ def search(
     lexical = snapshot.lexical
     fuzzy = mode == "hybrid"
     expanded = lexical.expand(text, fuzzy=fuzzy)
+    if mode == "hybrid":
+        expanded = _with_hints(expanded, parsed.hints, lexical)
     lex, coverage = lexical.score(expanded, languages=languages)
     lex = np.where(mask, lex, 0)
     best_lex = float(lex.max()) if lex.size else 0.0
@@ -438,6 +490,8 @@ def search(
         else:
             close = known & (cosine >= max(SEMANTIC_FLOOR, best_cos - SEMANTIC_MARGIN))
             pool = mask & ((lex > 0) & (coverage >= MIN_COVERAGE) | close)
+            if not pool.any() and known.any():
+                pool = mask & _separated(cosine, known)
         score = LEXICAL_WEIGHT * lex_score + VECTOR_WEIGHT * vec_score
         if colours:
             score = score + COLOUR_BOOST * _colour_mask(snapshot, colours)
