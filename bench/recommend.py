@@ -11,10 +11,14 @@
    writing them) on 100k and 1M generated interactions in a scratch SQLite database.
 4. Serving latency (p50/p95, in-process, warm) of recommend_for_shopper for signed-in shoppers
    (precomputed list), guests with a session history (computed on the fly) and new visitors
-   (popular), and of similar_products; with the cards' queries included.
+   (popular), and of similar_products; with the cards' queries included. Each call is measured
+   with the card cache off (AI_RECOMMEND_CARD_CACHE_SECONDS=0: every call loads its cards) and
+   on (the default; warmed by as many calls as are measured), in the same run.
 
     .venv/bin/python bench/recommend.py [--movielens DIR] [--sizes 100000,1000000]
-        [--skip-movielens] [--skip-training]
+        [--skip-movielens] [--skip-training] [--no-card-cache] [--cache-url URL]
+
+    (serving only, a few minutes: --skip-movielens --sizes 100000)
 
 Prints Markdown tables for docs/benchmarks.md ("## Recommendations").
 """
@@ -38,8 +42,10 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_MOVIELENS = ROOT.parent / "shared" / "data" / "movielens-100k"
 
 
-def configure_environment() -> str:
+def configure_environment(cache_url: str = "") -> str:
     scratch = tempfile.mkdtemp(prefix="bench-recommend-")
+    if cache_url:
+        os.environ["CACHE_URL"] = cache_url
     os.environ["SHOP_VAR_DIR"] = scratch
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
     os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -254,7 +260,7 @@ def reset_store() -> None:
     User.objects.filter(email__startswith="bench").delete()
 
 
-def training_and_serving(sizes: list[int]) -> None:
+def training_and_serving(sizes: list[int], *, card_cache: bool = True) -> None:
     from django.core.management import call_command
 
     from ai import services
@@ -286,19 +292,21 @@ def training_and_serving(sizes: list[int]) -> None:
             flush=True,
         )
         if latency_rows is None:
-            latency_rows = serving_latency(size)
+            latency_rows = serving_latency(size, card_cache=card_cache)
     print()
     print(f"### Serving latency (in-process, warm, after training on {sizes[0]:,} interactions)\n")
-    print("| call | calls | p50 ms | p95 ms | queries |")
-    print("|---|---|---|---|---|")
+    print("| call | card cache | calls | p50 ms | p95 ms | queries |")
+    print("|---|---|---|---|---|---|")
     for row in latency_rows:
         print(row)
     print()
 
 
-def serving_latency(size: int) -> list[str]:
+def serving_latency(size: int, *, card_cache: bool = True) -> list[str]:
+    from django.conf import settings
+    from django.core.cache import cache
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from ai import services
     from ai.models import RecommendationList
@@ -318,47 +326,64 @@ def serving_latency(size: int) -> list[str]:
     products = list(Product.objects.all()[:2000])
     calls = 300
 
-    def measure(label, call):
-        for _ in range(20):
-            call()  # warm up
+    def measure(label, call, pool, *, cached="—"):
+        # The same random inputs for both runs; with the cache on, they are served once first,
+        # so every measured call is warm (the cold first calls cost what "off" costs).
+        inputs = [rng.choice(pool) for _ in range(calls)]
+        for argument in inputs if cached == "on" else inputs[:20]:
+            call(argument)  # warm up
         timings = []
         with CaptureQueriesContext(connection) as context:
-            call()
+            call(inputs[0])
         queries = len(context.captured_queries)
-        for _ in range(calls):
+        for argument in inputs:
             started = time.perf_counter()
-            call()
+            call(argument)
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         p50 = timings[len(timings) // 2]
         p95 = timings[int(len(timings) * 0.95) - 1]
-        return f"| {label} | {calls} | {p50:.2f} | {p95:.2f} | {queries} |"
+        return f"| {label} | {cached} | {calls} | {p50:.2f} | {p95:.2f} | {queries} |"
 
-    def read_only():
-        user = rng.choice(users)
+    def read_only(user):
         RecommendationList.objects.filter(kind="user", user=user).values_list(
             "items", flat=True
         ).first()
 
-    return [
-        measure("the precomputed list alone (one indexed read)", read_only),
-        measure(
+    calls_to_measure = [
+        (
             "recommend_for_shopper, signed in (list + cards, 12)",
-            lambda: services.recommend_for_shopper(user=rng.choice(users), limit=12),
+            lambda user: services.recommend_for_shopper(user=user, limit=12),
+            users,
         ),
-        measure(
+        (
             "recommend_for_shopper, guest with history (on the fly, 12)",
-            lambda: services.recommend_for_shopper(session_key=rng.choice(sessions), limit=12),
+            lambda session: services.recommend_for_shopper(session_key=session, limit=12),
+            sessions,
         ),
-        measure(
+        (
             "recommend_for_shopper, new visitor (popular, 12)",
-            lambda: services.recommend_for_shopper(session_key="", country="US", limit=12),
+            lambda country: services.recommend_for_shopper(
+                session_key="", country=country, limit=12
+            ),
+            ["US"],
         ),
-        measure(
+        (
             "similar_products (8)",
-            lambda: services.similar_products(rng.choice(products), limit=8),
+            lambda product: services.similar_products(product, limit=8),
+            products,
         ),
     ]
+    rows = [measure("the precomputed list alone (one indexed read)", read_only, users)]
+    seconds = settings.AI_RECOMMEND_CARD_CACHE_SECONDS or 300
+    for label, call, pool in calls_to_measure:
+        with override_settings(AI_RECOMMEND_CARD_CACHE_SECONDS=0):
+            rows.append(measure(label, call, pool, cached="off"))
+        if card_cache:
+            cache.clear()  # cold, then warmed by measure()
+            with override_settings(AI_RECOMMEND_CARD_CACHE_SECONDS=seconds):
+                rows.append(measure(label, call, pool, cached="on"))
+    return rows
 
 
 def main() -> None:
@@ -367,8 +392,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--skip-movielens", action="store_true")
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument(
+        "--no-card-cache",
+        action="store_true",
+        help="measure serving with the card cache off only (by default: off, then on)",
+    )
+    parser.add_argument(
+        "--cache-url", default="", help="CACHE_URL for this run (default: the settings' default)"
+    )
     args = parser.parse_args()
-    scratch = configure_environment()
+    scratch = configure_environment(args.cache_url)
     try:
         run(args)
     finally:
@@ -395,7 +428,10 @@ def run(args) -> None:
             print(f"(MovieLens not found at {args.movielens}: skipped)\n")
         demo_history()
     if not args.skip_training:
-        training_and_serving([int(size) for size in args.sizes.split(",") if size])
+        training_and_serving(
+            [int(size) for size in args.sizes.split(",") if size],
+            card_cache=not args.no_card_cache,
+        )
 
 
 if __name__ == "__main__":

@@ -486,3 +486,26 @@ def search_products_simple(*, query: str, language: str) -> QuerySet[Product]:
     return queryset.annotate(name_hit=Exists(translations.filter(name__icontains=phrase))).order_by(
         "-name_hit", "-is_featured", "-created_at", "-id"
     )
+
+
+# --- Cache versioning -------------------------------------------------------------------------
+def catalog_version() -> int:
+    """The catalog's version number, bumped by every catalog write (catalog/cache.py): other
+    apps key what they cache from catalog data on it, so a write invalidates it at once."""
+    from .cache import catalog_version as current
+
+    return current()
+
+
+def product_states(ids: Iterable[int]) -> dict[int, tuple]:
+    """(in_stock, price_min, price_max, updated_at) of the published products among `ids`, by
+    id: what a product cached elsewhere must still match to be shown (one indexed query)."""
+    ids = {int(pk) for pk in ids if pk}
+    if not ids:
+        return {}
+    rows = (
+        published_products()
+        .filter(pk__in=ids)
+        .values_list("pk", "in_stock", "price_min", "price_max", "updated_at")
+    )
+    return {pk: tuple(state) for pk, *state in rows}

@@ -314,6 +314,9 @@ AI_RECOMMEND_RATING_WEIGHT = env.float("AI_RECOMMEND_RATING_WEIGHT", default=0.2
 AI_RECOMMEND_POPULARITY_WEIGHT = env.float("AI_RECOMMEND_POPULARITY_WEIGHT", default=0.0)
 AI_RECOMMEND_LIST_SIZE = env.int("AI_RECOMMEND_LIST_SIZE", default=24)
 AI_RECOMMEND_MAX_ITEMS = env.int("AI_RECOMMEND_MAX_ITEMS", default=5000)
+# Each process keeps recommended products' cards (and guests' on-the-fly lists) this long, under
+# the catalog version: any catalog write drops them (share it: CACHE_URL=redis://...); 0: off.
+AI_RECOMMEND_CARD_CACHE_SECONDS = env.int("AI_RECOMMEND_CARD_CACHE_SECONDS", default=300)
 # Review sentiment (issue 6): by default the store's own classifier (sentence encoder + char
 # n-grams, trained on its rated reviews; a built-in seed model before any training), files in
 # AI_SENTIMENT_DIR. AI_SENTIMENT_MODEL: a Hugging Face text-classification model (a directory

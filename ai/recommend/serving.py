@@ -4,25 +4,46 @@ Every function costs a constant number of queries whatever the list length:
 
 - always: what the shopper bought (one query, so a purchase since the last training is
   excluded at once);
-- a signed-in shopper with a list: the list (one indexed read), the cards (one query plus two
-  prefetches);
+- a signed-in shopper with a list: the list (one indexed read), the cards (cached ones checked
+  in one indexed read, the others one query plus two prefetches: see below);
 - a shopper without a list (a guest, or someone new since the last training) with a history:
-  their latest events, the precomputed neighbours of those products (one query), the cards;
+  their latest events, the number of the last training, the precomputed neighbours of those
+  products (one query, skipped when the same events were served since that training), the
+  cards;
 - anyone else: the popular list of their country, else language, else overall (one query).
 
-Exclusions: products the shopper bought, out of stock or unpublished (checked on the cards'
-query, so a product sold out since training disappears at once), the product being shown, and
-the bag's contents for cart suggestions.
+Exclusions: products the shopper bought, out of stock or unpublished (checked on the cards,
+so a product sold out since training disappears at once), the product being shown, and the
+bag's contents for cart suggestions.
+
+The cards are cached in each process per product and language for
+AI_RECOMMEND_CARD_CACHE_SECONDS, under the catalog's current generation (the catalog version,
+bumped by every catalog write through model signals and the write services; it lives in
+Django's cache, so set CACHE_URL to Redis to share it between processes). Whatever the cache
+saw, every call checks the cached cards against their products' rows (published, in stock,
+prices, last saved: one indexed read), so a product unpublished, sold out, repriced or edited
+in another process, or in a transaction not yet committed when its card was loaded, is never
+served stale. A warm call costs: what the shopper bought, their list, that check. Not being a
+published product is cached too, so withdrawn products on old lists cost no more than the
+check. What neither sees (a picture's row, a translation saved without its product) shows
+after a catalog write or within AI_RECOMMEND_CARD_CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import heapq
 import logging
-from collections import defaultdict
+import threading
+import time
+import uuid
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -85,13 +106,44 @@ def _reason(kind: str | None, name: str) -> str:
     return _("Because you viewed %(name)s") % {"name": name}
 
 
-def load_cards(product_ids: Iterable[int], *, language: str) -> dict:
+def _card_cache_seconds() -> int:
+    return int(getattr(settings, "AI_RECOMMEND_CARD_CACHE_SECONDS", 300) or 0)
+
+
+# At most this many cards (products x languages) are kept per process, the least recently used
+# dropped first.
+MAX_CACHED_CARDS = 5_000
+
+
+class _Cards:
+    """This process's cards of one catalog generation: {(language, id): (expires, product or
+    None for an id that is not a published product)}, least recently used first, dropped whole
+    when the generation changes."""
+
+    lock = threading.Lock()
+    generation: tuple | None = None
+    entries: OrderedDict = OrderedDict()
+
+
+def _generation() -> tuple:
+    """The catalog version, and a token stored with it in Django's cache: a write bumps the
+    version, and a cache cleared or restarted (the version starting again at 1) loses the
+    token, so cards of an older catalog are never taken for current ones."""
+    from catalog.selectors import catalog_version
+
+    version = catalog_version()
+    key = f"ai:cards:generation:{version}"
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, 24 * 3600)  # a lost token only costs a reload
+        token = cache.get(key)
+    return (version, token)
+
+
+def _query_cards(ids: set[int], *, language: str) -> dict:
     """Published products by id with what a card (and the API) shows: one query + prefetches."""
     from catalog.selectors import published_products, with_card_data
 
-    ids = {int(pk) for pk in product_ids if pk}
-    if not ids:
-        return {}
     products = with_card_data(
         published_products().filter(pk__in=ids).select_related("category"), language=language
     )
@@ -101,6 +153,63 @@ def load_cards(product_ids: Iterable[int], *, language: str) -> dict:
         product.display_name = product.safe_translation_getter("name", default=product.handle)
         found[product.pk] = product
     return found
+
+
+def _state(card) -> tuple:
+    return (card.in_stock, card.price_min, card.price_max, card.updated_at)
+
+
+def load_cards(product_ids: Iterable[int], *, language: str) -> dict:
+    """Published products by id with what a card (and the API) shows: this process's cards of
+    the current catalog generation that still match the products' rows (one indexed read),
+    and for the others one query plus prefetches."""
+    ids = {int(pk) for pk in product_ids if pk}
+    if not ids:
+        return {}
+    seconds = _card_cache_seconds()
+    if seconds <= 0:
+        return _query_cards(ids, language=language)
+    # Read before the products: a card is never older than the generation it is kept under.
+    generation = _generation()
+    now = time.monotonic()
+    found, missing = {}, set()
+    with _Cards.lock:
+        if _Cards.generation != generation:
+            _Cards.generation, _Cards.entries = generation, OrderedDict()
+        entries = _Cards.entries
+        for pk in ids:
+            entry = entries.get((language, pk))
+            if entry is None or entry[0] <= now:
+                missing.add(pk)
+                continue
+            entries.move_to_end((language, pk))
+            found[pk] = entry[1]
+    if found:
+        # What must never be stale is checked on every call, whatever the cache saw: published,
+        # in stock, prices, last saved (one indexed read; a write in another process, or one
+        # not yet committed when the card was loaded, still shows at once).
+        from catalog.selectors import product_states
+
+        states = product_states(found)
+        for pk, card in list(found.items()):
+            state = states.get(pk)
+            if state is None:  # not a published product (any more): not shown
+                del found[pk]
+            elif card is None or _state(card) != state:  # published again, or changed
+                del found[pk]
+                missing.add(pk)
+    if missing:
+        loaded = _query_cards(missing, language=language)
+        expires = now + seconds
+        with _Cards.lock:
+            if _Cards.generation == generation:
+                for pk in missing:
+                    _Cards.entries[(language, pk)] = (expires, loaded.get(pk))
+                while len(_Cards.entries) > MAX_CACHED_CARDS:
+                    _Cards.entries.popitem(last=False)
+        found.update(loaded)
+    # Shallow copies (7 us each): what a caller sets on a served product stays in its request.
+    return {pk: copy.copy(card) for pk, card in found.items()}
 
 
 def _vary(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
@@ -181,8 +290,55 @@ def _country_from_request(request) -> str:
     return ""
 
 
-def _from_neighbours(events: list, *, exclude: set[int]) -> list:
-    """Combines the precomputed neighbour lists of the shopper's recent products (one query)."""
+def _lists_version() -> int | None:
+    """The training that wrote the current lists (they are replaced with it in one transaction)."""
+    from ..models import Capability, ModelVersion
+
+    return (
+        ModelVersion.objects.filter(capability=Capability.RECOMMEND)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
+# At most this many on-the-fly lists are kept per process (the least recently used go first).
+MAX_CACHED_HISTORIES = 5_000
+
+
+class _History:
+    """This process's on-the-fly lists: {digest: (expires, entries)}, least recently used first."""
+
+    lock = threading.Lock()
+    entries: OrderedDict = OrderedDict()
+
+
+def _from_history(events: list, *, exclude: set[int], keep: int) -> list:
+    """_from_neighbours, cached in this process for AI_RECOMMEND_CARD_CACHE_SECONDS under what
+    it depends on: the lists' training (one indexed read of a small table), the events (a new
+    view or purchase computes it again) and the exclusions. A warm call skips reading and
+    combining the neighbour lists; the cards are still checked at once."""
+    seconds = _card_cache_seconds()
+    if seconds <= 0:
+        return _from_neighbours(events, exclude=exclude, keep=keep)
+    key = hashlib.sha1(repr((_lists_version(), events, sorted(exclude), keep)).encode()).digest()
+    now = time.monotonic()
+    with _History.lock:
+        entry = _History.entries.get(key)
+        if entry is not None and entry[0] > now:
+            _History.entries.move_to_end(key)
+            return entry[1]
+    entries = _from_neighbours(events, exclude=exclude, keep=keep)
+    with _History.lock:
+        _History.entries[key] = (now + seconds, entries)
+        while len(_History.entries) > MAX_CACHED_HISTORIES:
+            _History.entries.popitem(last=False)
+    return entries
+
+
+def _from_neighbours(events: list, *, exclude: set[int], keep: int | None = None) -> list:
+    """Combines the precomputed neighbour lists of the shopper's recent products (one query);
+    the best `keep` of them (all by default)."""
     weights: dict[int, float] = defaultdict(float)
     kinds: dict[int, str] = {}
     for position, (product_id, kind, _country, _at) in enumerate(events):
@@ -208,7 +364,9 @@ def _from_neighbours(events: list, *, exclude: set[int]) -> list:
             scores[pk] += contribution
             if contribution > best_because.get(pk, (0.0, 0))[0]:
                 best_because[pk] = (contribution, source)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    order = lambda item: (-item[1], item[0])  # noqa: E731
+    items = scores.items()
+    ranked = heapq.nsmallest(keep, items, key=order) if keep else sorted(items, key=order)
     return [
         [pk, round(score, 5), best_because[pk][1], kinds.get(best_because[pk][1])]
         for pk, score in ranked
@@ -257,7 +415,8 @@ def recommend_for_shopper(
     country = country or next((c for _pk, _kind, c, _at in events if c), "")
     country = country or _country_from_request(request)
     if events:
-        entries = _from_neighbours(events, exclude=excluded)
+        # _build reads at most limit * 2 of them (vary).
+        entries = _from_history(events, exclude=excluded, keep=limit * 2)
         suggestions = _build(entries, language=language, exclude=excluded, limit=limit, vary=True)
         if suggestions:
             return Recommendations(suggestions, SOURCE_HISTORY)
