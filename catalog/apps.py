@@ -21,6 +21,13 @@ class CatalogConfig(AppConfig):
             models.Collection,
             models.Material,
             models.GemstoneType,
+            models.ProductImage,
+            # django-parler's translation rows: a name saved without its product.
+            models.Product._parler_meta.root_model,
+            models.Category._parler_meta.root_model,
+            models.Collection._parler_meta.root_model,
+            models.Material._parler_meta.root_model,
+            models.GemstoneType._parler_meta.root_model,
         )
         for model in watched:
             post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-v-{model}")

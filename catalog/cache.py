@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 VERSION_KEY = "catalog:version"
 T = TypeVar("T")
@@ -28,12 +29,21 @@ def catalog_version() -> int:
     return int(version)
 
 
-def catalog_changed(**_signal_kwargs) -> None:
-    """Invalidates every cached listing figure (also usable as a signal receiver)."""
+def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+
+
+def catalog_changed(**_signal_kwargs) -> None:
+    """Invalidates every cached listing figure (also usable as a signal receiver).
+
+    Bumped now and again when the transaction commits: a request that read the old rows
+    between the two would otherwise cache them under the new version.
+    """
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def listing_cached(parts: tuple, compute: Callable[[], T]) -> T:

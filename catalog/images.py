@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .cache import catalog_changed
 from .models import Product, ProductImage
 
 logger = logging.getLogger(__name__)
@@ -247,6 +248,7 @@ def product_image_regenerate_thumbnail(*, image: ProductImage) -> ProductImage:
         image.thumbnail.storage.delete(old_name)
     image.thumbnail.save(_thumbnail_name(image.image.name), ContentFile(thumbnail), save=False)
     ProductImage.objects.filter(pk=image.pk).update(thumbnail=image.thumbnail.name)
+    catalog_changed()  # cached cards show the thumbnail
     return image
 
 

@@ -60,3 +60,28 @@ def test_a_new_product_appears_in_the_counts(client, rings):
     ProductFactory(handle="ring-new")
 
     assert client.get("/en/products/").context["page_obj"].paginator.count == 4
+
+
+def test_a_translation_saved_alone_shows_up_at_once(client, rings):
+    from catalog.cache import catalog_version
+
+    before = catalog_version()
+    translation = rings[0].translations.get(language_code="en")
+    translation.name = "Renamed ring"
+    translation.save()
+
+    assert catalog_version() > before
+
+
+def test_the_version_moves_again_when_the_transaction_commits(
+    rings, django_capture_on_commit_callbacks
+):
+    from catalog.cache import catalog_changed, catalog_version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        start = catalog_version()
+        catalog_changed()
+        in_transaction = catalog_version()
+
+    assert in_transaction == start + 1
+    assert catalog_version() == start + 2  # a reader between the two cached nothing for long
