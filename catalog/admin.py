@@ -38,7 +38,9 @@ from .models import (
     ProductImage,
     ProductVariant,
     PublicationStatus,
+    Review,
 )
+from .reviews.admin import ReviewAdmin
 from .translation_coverage import translation_coverage
 
 
@@ -303,8 +305,5 @@ class StockAdmin(admin.ModelAdmin):
             services.product_refresh_availability(product=obj.product)
 
 
-# --- Reviews (issue 6): catalog/reviews/admin.py -------------------------------------------------
-from .models import Review as _Review  # noqa: E402
-from .reviews.admin import ReviewAdmin as _ReviewAdmin  # noqa: E402
-
-admin.site.register(_Review, _ReviewAdmin)
+# Reviews have an admin module of their own (moderation, trends, sentiment drops).
+admin.site.register(Review, ReviewAdmin)
