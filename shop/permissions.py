@@ -14,7 +14,12 @@ def is_translator_only(user) -> bool:
     """A member of the Translators group who is not a superuser: edits translations only."""
     if not user.is_authenticated or user.is_superuser:
         return False
-    return user.groups.filter(name=TRANSLATORS_GROUP).exists()
+    # Asked several times per admin page (fields, inlines, actions, permissions): once per user.
+    cached = getattr(user, "_is_translator_only", None)
+    if cached is None:
+        cached = user.groups.filter(name=TRANSLATORS_GROUP).exists()
+        user._is_translator_only = cached
+    return cached
 
 
 # What the Translators group may do in the admin: see and change the translatable catalog

@@ -77,38 +77,33 @@ def recommended_for_you(context, limit=8):
         return _empty()
 
 
-@register.simple_tag(takes_context=True)
-def similar_to(context, product, limit=8):
+def _product_block(context, product, limit, fetch, what: str):
+    """A product page block: `fetch(product, ...)`, or no block when it fails."""
     if product is None or not getattr(product, "pk", None):
         return _empty()
     request, user, session_key = _shopper(context)
     try:
-        return services.similar_products(
+        return fetch(
             product,
             language=_language(),
             limit=_limit(limit),
             exclude=_bought(request, user, session_key),
         )
     except Exception:
-        logger.exception("Could not compute similar products for %s", product.pk)
+        logger.exception("Could not compute %s for %s", what, product.pk)
         return _empty()
+
+
+@register.simple_tag(takes_context=True)
+def similar_to(context, product, limit=8):
+    return _product_block(context, product, limit, services.similar_products, "similar products")
 
 
 @register.simple_tag(takes_context=True)
 def bought_with(context, product, limit=4):
-    if product is None or not getattr(product, "pk", None):
-        return _empty()
-    request, user, session_key = _shopper(context)
-    try:
-        return services.bought_together(
-            product,
-            language=_language(),
-            limit=_limit(limit),
-            exclude=_bought(request, user, session_key),
-        )
-    except Exception:
-        logger.exception("Could not compute bought-together products for %s", product.pk)
-        return _empty()
+    return _product_block(
+        context, product, limit, services.bought_together, "bought-together products"
+    )
 
 
 @register.simple_tag(takes_context=True)
