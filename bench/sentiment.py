@@ -7,15 +7,18 @@ with --data. Each language is split in two halves (stratified by stars, fixed se
 is trained on the training halves of all languages together (as the store trains on its
 reviews in every language) and measured on each language's other half.
 
-    .venv/bin/python bench/sentiment.py [--data DIR] [--models builtin,encoder,chars,combined]
-        [--transformers-model NAME_OR_PATH]
+    .venv/bin/python bench/sentiment.py [--data DIR] [--transformers-model NAME_OR_PATH]
+        [--models builtin,encoder,chars,combined,combined-text]
 
 Models:
   builtin   the built-in model (encoder + logistic regression on the seed sentences shipped in
             ai/sentiment/seed.py): what a fresh store scores with before any training
   encoder   encoder (Universal Sentence Encoder multilingual) + logistic regression
   chars     character 1-4-gram TF-IDF + logistic regression
-  combined  encoder + character n-grams + logistic regression (the default trained model)
+  combined  encoder + character n-grams + logistic regression (the default trained model); a
+            review's encoder vector is the mean of its sentences' vectors
+  combined-text  the same, the encoder reading each review's whole text (one vector per review,
+            its aspect sentences encoded again): the default before sentence pooling
   transformers  a Hugging Face text-classification model (--transformers-model), not trained
 
 Prints Markdown tables to paste into docs/benchmarks.md ("## Sentiment").
@@ -92,7 +95,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--models", default="builtin,encoder,chars,combined")
+    parser.add_argument("--models", default="builtin,encoder,chars,combined,combined-text")
     parser.add_argument("--transformers-model", default="")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--speed-sample", type=int, default=600)
@@ -115,14 +118,25 @@ def main() -> None:
     all_test_texts = [text for language in LANGUAGES for text, _stars in tests[language]]
 
     embedder = get_embedder("use-multilingual")
-    started = time.perf_counter()
-    train_vectors = embedder.embed(train_texts, batch_size=128)
-    test_vectors = embedder.embed(all_test_texts, batch_size=128)
-    embed_seconds = time.perf_counter() - started
-    print(
-        f"embedded {len(train_texts) + len(all_test_texts)} reviews in {embed_seconds:.1f} s",
-        file=sys.stderr,
-    )
+
+    def embed(texts):
+        return embedder.embed(texts, batch_size=128)
+
+    # Encoder vectors per pooling (a review's sentences' mean, or its whole text), computed
+    # once and shared by the models that read them.
+    vectors: dict[str, tuple] = {}
+    for pooling in ("sentences", "text"):
+        started = time.perf_counter()
+        reader = SentimentModel(pooling=pooling)
+        vectors[pooling] = (
+            reader.encode(train_texts, embed=embed).review_vectors,
+            reader.encode(all_test_texts, embed=embed).review_vectors,
+        )
+        print(
+            f"encoded {len(train_texts) + len(all_test_texts)} reviews ({pooling} pooling) in "
+            f"{time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
     offsets, position = {}, 0
     for language in LANGUAGES:
         offsets[language] = (position, position + len(tests[language]))
@@ -136,19 +150,19 @@ def main() -> None:
 
             models[name] = builtin_model()
         elif name == "encoder":
-            models[name] = SentimentModel(char_ngrams=False).fit(
-                train_texts, train_labels, vectors=train_vectors
-            )
+            models[name] = SentimentModel(char_ngrams=False)
         elif name == "chars":
-            models[name] = SentimentModel(char_ngrams=True, encoder_weight=0.0).fit(
-                train_texts, train_labels, vectors=train_vectors
-            )
+            models[name] = SentimentModel(char_ngrams=True, encoder_weight=0.0)
         elif name == "combined":
-            models[name] = SentimentModel(char_ngrams=True).fit(
-                train_texts, train_labels, vectors=train_vectors
-            )
+            models[name] = SentimentModel(char_ngrams=True)
+        elif name == "combined-text":
+            models[name] = SentimentModel(char_ngrams=True, pooling="text")
         else:
             sys.exit(f"Unknown model {name!r}")
+        if name != "builtin":
+            models[name].fit(
+                train_texts, train_labels, vectors=vectors[models[name].vector_kind[1]][0]
+            )
     if args.transformers_model:
         from ai.sentiment.backends import TransformersScorer
 
@@ -168,6 +182,7 @@ def main() -> None:
             if name == "transformers":
                 probabilities = model.predict_proba(texts)
             else:
+                test_vectors = vectors[model.vector_kind[1]][1]
                 probabilities = model.predict_proba(texts, vectors=test_vectors[start:end])
             results[name][language] = evaluate(truth, probabilities)
         # Speed: from raw text (encoding included), as the scoring job does.
@@ -177,14 +192,20 @@ def main() -> None:
         speeds[name] = len(sample) / (time.perf_counter() - started)
         print(f"{name}: done", file=sys.stderr)
 
-    pipeline_speed = None
-    if "combined" in models:
-        # The scoring job's whole work per review: label, score and per-aspect sentiment.
-        from ai.sentiment.scoring import score_texts
+    # The scoring job's whole work per review: label, score and per-aspect sentiment. The two
+    # poolings are timed in turns, three rounds, so both see the same machine load.
+    from statistics import median
 
-        started = time.perf_counter()
-        score_texts(sample, scorer=models["combined"])
-        pipeline_speed = len(sample) / (time.perf_counter() - started)
+    from ai.sentiment.scoring import score_texts
+
+    pipelines = [name for name in ("combined", "combined-text") if name in models]
+    pipeline_runs: dict[str, list[float]] = {name: [] for name in pipelines}
+    for _round in range(3 if pipelines else 0):
+        for name in pipelines:
+            started = time.perf_counter()
+            score_texts(sample, scorer=models[name])
+            pipeline_runs[name].append(len(sample) / (time.perf_counter() - started))
+    pipeline_speed = {name: median(runs) for name, runs in pipeline_runs.items()}
 
     print(
         f"\nSentiment, {date.today().isoformat()}, {machine()}; trained on "
@@ -200,11 +221,15 @@ def main() -> None:
             cells = " | ".join(f"{results[name][lang][metric]:.3f}" for lang in LANGUAGES)
             print(f"| {name} | {cells} | {speeds[name]:.0f} |")
         print()
-    if pipeline_speed is not None:
+    for name, speed in pipeline_speed.items():
+        runs = ", ".join(f"{run:.0f}" for run in pipeline_runs[name])
         print(
-            f"combined with per-aspect sentiment (the scoring job's work): "
-            f"{pipeline_speed:.0f} reviews/s\n"
+            f"{name} with per-aspect sentiment (the scoring job's work): median "
+            f"{speed:.0f} reviews/s (runs: {runs})"
         )
+    if len(pipeline_speed) == 2:
+        ratio = pipeline_speed["combined"] / pipeline_speed["combined-text"]
+        print(f"sentence pooling / whole-text pooling, scoring job speed: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

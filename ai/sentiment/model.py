@@ -8,6 +8,12 @@ already scores French ones sensibly). A model with `char_ngrams=False` uses the 
 that is the built-in model fitted on the seed sentences shipped in seed.py.
 
 Scores: P(positive) - P(negative), in [-1, 1]; the label is the most probable class.
+
+A review's encoder vector is the mean of its sentences' vectors (`pooling="sentences"`): each
+sentence is encoded once, and the same sentence vectors then score the review's aspects
+(aspects.py works sentence by sentence), so scoring a review with its aspects costs one pass of
+the encoder instead of two. Measured on reviews-multilingual-dev, this pooling is as accurate as
+encoding the whole text (docs/benchmarks.md, "Sentiment").
 """
 
 from __future__ import annotations
@@ -34,6 +40,42 @@ def label_for_stars(stars: int) -> str:
 
 
 @dataclass
+class ReviewEncoding:
+    """Encoder vectors of reviews and of their sentences (one encoder pass for both)."""
+
+    review_vectors: np.ndarray  # (reviews, dimension), L2-normalised
+    sentences: list[str]  # every review's sentences, in order
+    sentence_vectors: np.ndarray  # (sentences, dimension)
+
+    def vectors_for(self, sentences: list[str]) -> np.ndarray | None:
+        """The vectors of these sentences if all were encoded here, else None."""
+        index = {sentence: row for row, sentence in enumerate(self.sentences)}
+        try:
+            rows = [index[sentence] for sentence in sentences]
+        except KeyError:
+            return None
+        return self.sentence_vectors[rows]
+
+
+def encode_reviews(texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> ReviewEncoding:
+    """Encodes every sentence of every text once; a text's vector is its sentences' mean."""
+    from .aspects import split_sentences
+
+    sentences: list[str] = []
+    owners: list[int] = []
+    for index, text in enumerate(texts):
+        parts = split_sentences(text) or [text]
+        sentences.extend(parts)
+        owners.extend([index] * len(parts))
+    sentence_vectors = np.asarray(embed(sentences), dtype=np.float32)
+    review_vectors = np.zeros((len(texts), sentence_vectors.shape[1]), dtype=np.float32)
+    np.add.at(review_vectors, np.asarray(owners, dtype=np.int64), sentence_vectors)
+    norms = np.linalg.norm(review_vectors, axis=1, keepdims=True)
+    review_vectors /= np.where(norms > 0, norms, 1.0)
+    return ReviewEncoding(review_vectors, sentences, sentence_vectors)
+
+
+@dataclass
 class Prediction:
     label: str
     score: float
@@ -52,24 +94,45 @@ class SentimentModel:
         c: float = 1.0,
         encoder_weight: float = 1.0,
         embedding_backend: str = "use-multilingual",
+        pooling: str = "sentences",
     ):
+        if pooling not in ("sentences", "text"):
+            raise ValueError("pooling is 'sentences' or 'text'")
         self.char_ngrams = char_ngrams
         self.ngram_range = tuple(ngram_range)
         self.max_features = max_features
         self.c = c
         self.encoder_weight = encoder_weight
         self.embedding_backend = embedding_backend
+        self.pooling = pooling
         self.vectorizer = None
         self.classifier = None
         self.classes_: list[str] = list(LABELS)
 
     # --- features ------------------------------------------------------------------------------
-    def _embed(self, texts: list[str], embed: Callable | None) -> np.ndarray:
-        if embed is not None:
-            return np.asarray(embed(texts), dtype=np.float32)
+    @property
+    def vector_kind(self) -> tuple[str, str]:
+        """Two models take the same precomputed vectors when this is equal."""
+        # Models saved before pooling existed encoded the whole text.
+        return (self.embedding_backend, getattr(self, "pooling", "text"))
+
+    def _embedder(self) -> Callable[[list[str]], np.ndarray]:
         from ai.embeddings import get_embedder
 
-        return get_embedder(self.embedding_backend).embed(texts, batch_size=128)
+        embedder = get_embedder(self.embedding_backend)
+        return lambda texts: embedder.embed(texts, batch_size=128)
+
+    def encode(self, texts: list[str], *, embed=None) -> ReviewEncoding:
+        """The encoder vectors this model reads for `texts`, with their sentences' vectors."""
+        embed = embed or self._embedder()
+        texts = [str(text) for text in texts]
+        if self.vector_kind[1] == "text":
+            vectors = np.asarray(embed(texts), dtype=np.float32)
+            return ReviewEncoding(vectors, list(texts), vectors)
+        return encode_reviews(texts, embed)
+
+    def _embed(self, texts: list[str], embed: Callable | None) -> np.ndarray:
+        return self.encode(texts, embed=embed).review_vectors
 
     def _features(self, texts: list[str], *, embed=None, vectors=None, fit: bool = False):
         from scipy import sparse
@@ -146,6 +209,7 @@ class SentimentModel:
             "char_ngrams": self.char_ngrams,
             "ngram_range": list(self.ngram_range),
             "c": self.c,
+            "pooling": self.vector_kind[1],
         }
 
     # --- persistence ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .aspects import aspect_sentiment
 from .backends import get_scorer
-from .model import prediction_from_probabilities
+from .model import SentimentModel, prediction_from_probabilities
 
 BATCH = 64
 LEFTOVERS = 500
@@ -25,15 +25,24 @@ def score_texts(texts: list[str], *, aspects: bool = True, scorer=None) -> list[
     if not texts:
         return []
     scorer = scorer or get_scorer()
-    probabilities = scorer.predict_proba(texts)
-    found = (
-        aspect_sentiment(
-            texts,
-            lambda sentences: [float(row[2] - row[0]) for row in scorer.predict_proba(sentences)],
-        )
-        if aspects
-        else [{} for _text in texts]
-    )
+    encoding = None
+    if isinstance(scorer, SentimentModel) and scorer.encoder_weight:
+        # One encoder pass: the review's vector is made of its sentences' vectors, which then
+        # also score the sentences that mention an aspect.
+        encoding = scorer.encode(texts)
+        probabilities = scorer.predict_proba(texts, vectors=encoding.review_vectors)
+    else:
+        probabilities = scorer.predict_proba(texts)
+
+    def score_sentences(sentences: list[str]) -> list[float]:
+        vectors = encoding.vectors_for(sentences) if encoding is not None else None
+        if vectors is not None:
+            rows = scorer.predict_proba(sentences, vectors=vectors)
+        else:
+            rows = scorer.predict_proba(sentences)
+        return [float(row[2] - row[0]) for row in rows]
+
+    found = aspect_sentiment(texts, score_sentences) if aspects else [{} for _text in texts]
     results = []
     for row, text_aspects in zip(probabilities, found, strict=True):
         prediction = prediction_from_probabilities(row)

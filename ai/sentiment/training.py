@@ -85,7 +85,11 @@ def train_sentiment(
     vectors = []
     batch = 64
     for start in range(0, len(texts), batch):
-        vectors.append(embedder.embed(texts[start : start + batch], batch_size=batch))
+        encoding = model.encode(
+            texts[start : start + batch],
+            embed=lambda chunk: embedder.embed(chunk, batch_size=128),
+        )
+        vectors.append(encoding.review_vectors)
         report(min(start + batch, len(texts)), len(texts) * 10 // 8, "Embedding reviews")
     import numpy as np
 
@@ -110,7 +114,7 @@ def train_sentiment(
 
     active = model_version_active(capability=Capability.SENTIMENT)
     current = get_scorer(fresh=True)
-    if isinstance(current, SentimentModel) and current.embedding_backend == model.embedding_backend:
+    if isinstance(current, SentimentModel) and current.vector_kind == model.vector_kind:
         current_probabilities = current.predict_proba(test_texts, vectors=vectors[test_idx])
     else:
         current_probabilities = current.predict_proba(test_texts)

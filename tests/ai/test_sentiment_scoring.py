@@ -259,3 +259,58 @@ def test_a_real_worker_scores_a_saved_review(tmp_path, settings):
     assert job.status == JobStatus.SUCCEEDED, job.error
     review.refresh_from_db()
     assert review.sentiment == "negative"
+
+
+def test_a_review_vector_is_the_mean_of_its_sentence_vectors(db):
+    from ai.embeddings import get_embedder
+    from ai.sentiment.model import encode_reviews
+
+    embedder = get_embedder("use-multilingual")
+    texts = ["Lovely ring. The clasp broke after a week!", "Très jolie bague."]
+    encoding = encode_reviews(texts, embedder.embed)
+
+    assert encoding.sentences == [
+        "Lovely ring.",
+        "The clasp broke after a week!",
+        "Très jolie bague.",
+    ]
+    first, second, third = embedder.embed(encoding.sentences)
+    expected = (first + second) / ((first + second) ** 2).sum() ** 0.5
+    assert abs(encoding.review_vectors[0] - expected).max() < 1e-5
+    assert abs(encoding.review_vectors[1] - third).max() < 1e-5
+    assert encoding.vectors_for(["Très jolie bague."]).shape == (1, embedder.dimension)
+    assert encoding.vectors_for(["Not one of them."]) is None
+
+
+def test_aspects_scored_from_the_shared_sentence_vectors_match_scoring_each_sentence_alone(db):
+    from ai.sentiment.backends import get_scorer
+    from ai.sentiment.scoring import score_texts
+
+    scorer = get_scorer()
+    texts = [
+        "The quality is superb but shipping took three weeks. Price was fair.",
+        "Trop petite, et l'emballage était abîmé.",
+        "做工很好，但是包装太简陋了。",
+    ]
+    shared = score_texts(texts, scorer=scorer)
+    for text, result in zip(texts, shared, strict=True):
+        for aspect, found in result["aspects"].items():
+            sentences = [s for s in split_sentences(text) if aspect in aspects_mentioned(s)]
+            alone = [row[2] - row[0] for row in scorer.predict_proba(sentences)]
+            assert found["score"] == pytest.approx(sum(alone) / len(alone), abs=1e-3)
+            assert found["mentions"] == len(sentences)
+    assert shared[0]["aspects"]["shipping"]["label"] == "negative"
+
+
+def test_a_model_saved_before_sentence_pooling_still_reads_whole_texts(db):
+    from ai.sentiment.model import SentimentModel
+
+    texts = ["Great ring, love it.", "Awful, it broke.", "It is fine."] * 4
+    labels = ["positive", "negative", "neutral"] * 4
+    model = SentimentModel(char_ngrams=False, pooling="text").fit(texts, labels)
+    del model.pooling  # as unpickled from an artifact written before the attribute existed
+    restored = SentimentModel.loads(model.dumps())
+
+    assert restored.vector_kind == ("use-multilingual", "text")
+    encoding = restored.encode(["One. Two."])
+    assert encoding.sentences == ["One. Two."]
