@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
 
+from .reviews.storage import review_photo_storage
+
 ZERO = Decimal("0.00")
 
 
@@ -453,12 +455,17 @@ class Review(models.Model):
 
 
 class ReviewPhoto(models.Model):
-    """A photo attached to a review, verified with Pillow like product images."""
+    """A photo attached to a review, verified with Pillow like product images.
+
+    The file is private (outside MEDIA_ROOT): it is served by the review_photo view, to anyone
+    once the review is approved, before that only to staff and the review's author.
+    """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
         _("image"),
         upload_to="reviews/",
+        storage=review_photo_storage,
         width_field="width",
         height_field="height",
         max_length=255,
@@ -474,3 +481,6 @@ class ReviewPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("review_photo", kwargs={"pk": self.pk})

@@ -326,6 +326,12 @@ AI_SENTIMENT_DIR = env.str("AI_SENTIMENT_DIR", default=str(VAR_DIR / "models" / 
 # Reviews: held for the merchant's approval before they are shown; photos per review.
 SHOP_REVIEWS_REQUIRE_APPROVAL = env.bool("SHOP_REVIEWS_REQUIRE_APPROVAL", default=True)
 SHOP_REVIEW_MAX_PHOTOS = env.int("SHOP_REVIEW_MAX_PHOTOS", default=4)
+# Review photos are private files (a pending or rejected review's photo must not be reachable),
+# kept outside MEDIA_ROOT and served by catalog.reviews.views.review_photo after a check.
+REVIEW_PHOTOS_ROOT = Path(env.str("REVIEW_PHOTOS_ROOT", default=str(VAR_DIR / "private-media")))
+# Behind nginx: a location marked `internal` that maps to REVIEW_PHOTOS_ROOT (e.g.
+# "/protected/review-photos/"); the view then answers with X-Accel-Redirect, nginx sends the file.
+REVIEW_PHOTOS_ACCEL_REDIRECT = env.str("REVIEW_PHOTOS_ACCEL_REDIRECT", default="")
 # Where the "sentiment dropped" notice goes (besides the admin): e-mail addresses, comma-separated.
 SHOP_REVIEW_ALERT_EMAILS = env.list("SHOP_REVIEW_ALERT_EMAILS", default=[])
 

@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
+from catalog.reviews import views as review_views
+
 from . import views
 
 urlpatterns = [
@@ -13,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("rosetta/", include("rosetta.urls")),
     path("api/", include("shop.api_urls")),
+    # Outside the language prefix: a photo is the same file in every language.
+    path("reviews/photos/<int:pk>/", review_views.review_photo, name="review_photo"),
 ]
 
 urlpatterns += i18n_patterns(

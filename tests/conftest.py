@@ -11,12 +11,16 @@ def _isolated_files(settings):
     """Uploaded and generated files go to a throw-away folder; static files need no manifest."""
     media_root = tempfile.mkdtemp(prefix="shop-test-media-")
     settings.MEDIA_ROOT = media_root
+    # Review photos are private, outside MEDIA_ROOT (catalog.reviews.storage).
+    private_root = tempfile.mkdtemp(prefix="shop-test-private-")
+    settings.REVIEW_PHOTOS_ROOT = private_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     yield
     shutil.rmtree(media_root, ignore_errors=True)
+    shutil.rmtree(private_root, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

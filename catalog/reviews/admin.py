@@ -39,7 +39,9 @@ class ReviewPhotoInline(admin.TabularInline):
     def preview(self, photo):
         if not photo.image:
             return "—"
-        return format_html('<img src="{}" alt="" style="max-height:96px">', photo.image.url)
+        return format_html(
+            '<img src="{}" alt="" style="max-height:96px">', photo.get_absolute_url()
+        )
 
 
 class NegativeFilter(admin.SimpleListFilter):

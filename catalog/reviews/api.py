@@ -3,6 +3,10 @@
 Only approved reviews are listed: pending and rejected ones never leave the admin. Creating
 needs a signed-in customer (token or session), one review per product; the answer says whether
 the review is published or awaiting moderation. Writes are throttled (scope "writes").
+
+Photos come as multipart/form-data (one or more files in `photos`) and are checked by the same
+service as the web form's (count, size, a real image, format): all or nothing. A photo's URL
+is the review_photo view's, which keeps photos of unpublished reviews private.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -36,7 +41,7 @@ class ReviewPhotoOutput(serializers.Serializer):
 
     def get_url(self, photo) -> str:
         request = self.context.get("request")
-        url = photo.image.url
+        url = photo.get_absolute_url()
         return request.build_absolute_uri(url) if request is not None else url
 
 
@@ -97,6 +102,24 @@ class ReviewInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     text = serializers.CharField(min_length=3, max_length=5000)
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class PhotoFileField(serializers.FileField):
+    """An uploaded file, documented as binary (the schema does not split request components,
+    where drf-spectacular would otherwise describe a FileField as a URI)."""
+
+
+class ReviewMultipartInput(ReviewInput):
+    """The same fields as JSON, plus photos (multipart/form-data only)."""
+
+    photos = serializers.ListField(
+        child=PhotoFileField(),
+        required=False,
+        help_text="Optional photos: JPEG, PNG, WEBP or GIF, at most SHOP_REVIEW_MAX_PHOTOS "
+        "(4 by default), each at most SHOP_MAX_IMAGE_UPLOAD_BYTES. One bad photo refuses "
+        "the whole review.",
+    )
 
 
 def _product_or_404(handle: str):
@@ -160,19 +183,25 @@ class ProductReviewsView(APIView):
         summary="Review a product (once per customer)",
         description="The review is published at once, or held for moderation when the store "
         "requires approval or the review looks like spam: `status` says which. Its sentiment "
-        "is scored shortly after.",
+        "is scored shortly after. To attach photos, send multipart/form-data with one or more "
+        "files in `photos`; if one photo is refused, nothing is saved.",
         tags=TAGS,
         parameters=[
             OpenApiParameter("handle", str, OpenApiParameter.PATH, description="Its URL handle."),
         ],
-        request=ReviewInput,
+        request={
+            "application/json": ReviewInput,
+            "multipart/form-data": ReviewMultipartInput,
+            "application/x-www-form-urlencoded": ReviewInput,
+        },
         responses={
             201: ReviewOutput,
             400: error_response("Invalid input, or the customer already reviewed the product."),
         },
     )
     def post(self, request, handle: str):
-        serializer = ReviewInput(data=request.data)
+        # Files only arrive in multipart bodies; a JSON "photos" key is refused, not ignored.
+        serializer = ReviewMultipartInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         product = _product_or_404(handle)
         data = serializer.validated_data
@@ -183,6 +212,7 @@ class ProductReviewsView(APIView):
                 rating=data["rating"],
                 title=data.get("title", ""),
                 text=data["text"],
+                photos=data.get("photos", []),
             )
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(detail=as_serializer_error(exc)) from exc

@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from catalog.models import Product, Review, ReviewSentiment, ReviewStatus
+from catalog.models import Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 
 # Orders that count as a purchase for the "verified purchase" badge.
 PURCHASED_STATUSES = ("paid", "processing", "shipped", "delivered")
@@ -56,6 +56,51 @@ def public_reviews(*, product: Product | None = None) -> QuerySet[Review]:
     return (
         reviews.select_related("author").prefetch_related("photos").order_by("-created_at", "-id")
     )
+
+
+def can_see_unpublished_reviews(*, user) -> bool:
+    """Staff who may view reviews in the admin (translators are staff too, but cannot)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_staff", False)
+        and user.has_perm("catalog.view_review")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewPhotoFile:
+    """What the photo view needs: the file's name in the private storage, and whether the
+    review is approved (so the answer may be cached publicly)."""
+
+    name: str
+    public: bool
+
+
+def review_photo_for_viewer(*, photo_id: int, user) -> ReviewPhotoFile | None:
+    """A review photo's file if this user may see it: anyone once the review is approved;
+    before that (pending, rejected) only staff and the review's author. None otherwise, as for a
+    photo that does not exist, so the answer never tells whether an unpublished review has one.
+
+    One query, of plain values: no ReviewPhoto is built, so the file is never opened here."""
+    row = (
+        ReviewPhoto.objects.filter(pk=photo_id)
+        .exclude(image="")
+        .values_list("image", "review__status", "review__author_id")
+        .first()
+    )
+    if row is None:
+        return None
+    name, status, author_id = row
+    if status == ReviewStatus.APPROVED:
+        return ReviewPhotoFile(name=name, public=True)
+    # request.user is lazy: it (and the session) is only read for unpublished reviews.
+    if user is not None and getattr(user, "is_authenticated", False):
+        if author_id is not None and author_id == user.pk:
+            return ReviewPhotoFile(name=name, public=False)
+        if can_see_unpublished_reviews(user=user):
+            return ReviewPhotoFile(name=name, public=False)
+    return None
 
 
 def filter_reviews(

@@ -56,6 +56,36 @@ def review_photo_check(*, file: IO[bytes] | Any) -> bytes:
         return make_thumbnail_bytes(image, width=PHOTO_MAX_SIDE)
 
 
+def _checked_photos(photos: Sequence[IO[bytes] | Any]) -> list[bytes]:
+    """Every photo checked before anything is saved (all or nothing); the problems are reported
+    under "photos", one message per bad photo, numbered when there are several."""
+    if len(photos) > _max_photos():
+        raise ValidationError(
+            {"photos": _("At most %(count)d photos per review.") % {"count": _max_photos()}}
+        )
+    stored: list[bytes] = []
+    errors: list[str] = []
+    for number, photo in enumerate(photos, start=1):
+        try:
+            stored.append(review_photo_check(file=photo))
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.append(
+                    _("Photo %(number)d: %(error)s") % {"number": number, "error": message}
+                    if len(photos) > 1
+                    else message
+                )
+    if errors:
+        raise ValidationError({"photos": errors})
+    return stored
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    storage = ReviewPhoto._meta.get_field("image").storage
+    for name in names:
+        storage.delete(name)
+
+
 def review_create(
     *,
     product: Product,
@@ -84,11 +114,7 @@ def review_create(
         author = None
     title = _clean_text(title)[:200]
     text = _clean_text(text)
-    if len(photos) > _max_photos():
-        raise ValidationError(
-            {"photos": _("At most %(count)d photos per review.") % {"count": _max_photos()}}
-        )
-    stored_photos = [review_photo_check(file=photo) for photo in photos]
+    stored_photos = _checked_photos(photos)
 
     recent = author_recent_review_texts(author=author) if author is not None else []
     reasons = spam_reasons(title=title, text=text, recent_texts=recent)
@@ -118,15 +144,18 @@ def review_create(
         created_at=created_at or timezone.now(),
     )
     review.full_clean()
+    saved_files: list[str] = []
     try:
         with transaction.atomic():
             review.save()
             for data in stored_photos:
                 photo = ReviewPhoto(review=review)
                 stem = slugify(product.handle)[:50].strip("-") or "review"
-                photo.image.save(
-                    f"{stem}-{secrets.token_hex(5)}.webp", ContentFile(data), save=False
-                )
+                name = f"{stem}-{secrets.token_hex(5)}.webp"
+                # A named ContentFile: Django only fills width/height from a file with a name;
+                # without them every later load of the photo would open the file to measure it.
+                photo.image.save(name, ContentFile(data, name=name), save=False)
+                saved_files.append(photo.image.name)
                 photo.save()
             if author is not None:
                 interaction_record(
@@ -140,7 +169,12 @@ def review_create(
                 ai_services.sentiment_score_reviews_start(review_ids=[review.pk])
     except IntegrityError as exc:
         # Two submits racing: the database's one-review-per-customer constraint decides.
+        _delete_files(saved_files)
         raise ValidationError(_("You have already reviewed this product.")) from exc
+    except BaseException:
+        # The rows are rolled back; the files would be orphans in the private folder.
+        _delete_files(saved_files)
+        raise
     return review
 
 

@@ -1,17 +1,25 @@
-"""Review pages: writing a review of a product (signed-in customers)."""
+"""Review pages: writing a review of a product (signed-in customers), and review photos (private
+files served after a check: see review_photo)."""
 
 from __future__ import annotations
 
+import mimetypes
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.static import serve
 
 from . import selectors, services
 from .forms import ReviewForm
+from .storage import review_photo_storage
 
 
 def _product(handle: str):
@@ -63,3 +71,32 @@ def review_create(request: HttpRequest, handle: str) -> HttpResponse:
         {"product": product, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# An approved review's photo may be cached by browsers and proxies, but not for long: if the
+# merchant rejects the review later, copies stop being served within this time.
+PUBLIC_PHOTO_MAX_AGE = 3600
+
+
+@require_safe
+def review_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A review photo: to anyone once the review is approved; for a pending or rejected review
+    only to staff and the review's author. Anyone else gets 404, not 403, so the answer does not
+    tell that an unpublished review with a photo exists."""
+    found = selectors.review_photo_for_viewer(photo_id=pk, user=request.user)
+    if found is None:
+        raise Http404(_("No such photo."))
+    accel_prefix = getattr(settings, "REVIEW_PHOTOS_ACCEL_REDIRECT", "")
+    if accel_prefix:
+        # nginx sends the file from an `internal` location mapped to REVIEW_PHOTOS_ROOT.
+        content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(found.name)
+    else:
+        # Raises Http404 when the file is missing; answers If-Modified-Since with 304.
+        response = serve(request, found.name, document_root=review_photo_storage().location)
+    if found.public:
+        patch_cache_control(response, public=True, max_age=PUBLIC_PHOTO_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
