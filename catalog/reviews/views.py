@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.static import serve
@@ -78,12 +79,29 @@ def review_create(request: HttpRequest, handle: str) -> HttpResponse:
 PUBLIC_PHOTO_MAX_AGE = 3600
 
 
+def _photo_viewer(request: HttpRequest):
+    """The signed-in user (session), or the API client's user (`Authorization: Token ...`): the
+    API hands a customer the photo URLs of their own pending review, so the token opens them."""
+    if request.user.is_authenticated:
+        return request.user
+    from rest_framework.authentication import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return request.user
+    return found[0] if found else request.user
+
+
 @require_safe
 def review_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A review photo: to anyone once the review is approved; for a pending or rejected review
     only to staff and the review's author. Anyone else gets 404, not 403, so the answer does not
     tell that an unpublished review with a photo exists."""
-    found = selectors.review_photo_for_viewer(photo_id=pk, user=request.user)
+    # Lazy: the session and token are only read for a photo of an unpublished review.
+    viewer = SimpleLazyObject(lambda: _photo_viewer(request))
+    found = selectors.review_photo_for_viewer(photo_id=pk, user=viewer)
     if found is None:
         raise Http404(_("No such photo."))
     accel_prefix = getattr(settings, "REVIEW_PHOTOS_ACCEL_REDIRECT", "")

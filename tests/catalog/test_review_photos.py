@@ -236,6 +236,20 @@ def test_an_unpublished_reviews_photo_is_for_staff_and_its_author_only(
     assert "no-store" in staff["Cache-Control"]
 
 
+def test_the_api_client_opens_its_own_pending_photo_with_its_token(client, product, author):
+    from rest_framework.authtoken.models import Token
+
+    review = reviewed(product, author, ReviewStatus.PENDING)
+    url = review.photos.get().get_absolute_url()
+    own = Token.objects.create(user=author).key
+    other = Token.objects.create(user=UserFactory(email="cy@example.com")).key
+
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {own}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {other}").status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION="Token not-a-token").status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION="Token").status_code == 404
+
+
 def test_staff_without_the_review_permission_get_404_and_with_it_200(client, product, author):
     review = reviewed(product, author, ReviewStatus.PENDING)
     url = review.photos.get().get_absolute_url()
