@@ -10,23 +10,21 @@ serializers render (products as in the catalog API's lists). Errors follow shop/
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.serializers import PricedQuerySerializer, Pricing, ProductListItemSerializer
-from shop.api import AutoSchema
+from shop.api import HANDLE_PARAMETER, AutoSchema
+from shop.validators import is_slug
 
 from . import services
 
 TAGS = ["recommendations"]
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,255}$")
 MAX_LIMIT = 24
 
 
@@ -135,13 +133,13 @@ class SimilarProductsView(RecommendationView):
         tags=TAGS,
         parameters=[
             RecommendationQuerySerializer,
-            OpenApiParameter("handle", str, OpenApiParameter.PATH, description="Its URL handle."),
+            HANDLE_PARAMETER,
         ],
         responses={200: RecommendationListSerializer},
     )
     def get(self, request, handle: str):
         query = self.parse_query(request)
-        product = services.recommendable_product(handle=handle) if _SLUG.match(handle) else None
+        product = services.recommendable_product(handle=handle) if is_slug(handle) else None
         if product is None:
             shown = handle if len(handle) <= 80 else handle[:80] + "…"
             raise exceptions.NotFound(
@@ -174,7 +172,7 @@ def product_recommendations_fragment(request, handle: str):
 
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    product = services.recommendable_product(handle=handle) if _SLUG.match(handle) else None
+    product = services.recommendable_product(handle=handle) if is_slug(handle) else None
     if product is None:
         message = _("There is no product with the handle “%(handle)s”.") % {"handle": handle[:80]}
         return JsonResponse(

@@ -7,8 +7,6 @@ Accept-Language header, else English), prices in the base currency and in `?curr
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +15,8 @@ from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from shop.api import AutoSchema, Pagination
+from shop.api import HANDLE_PARAMETER, AutoSchema, Pagination
+from shop.validators import is_slug
 
 from .api_selectors import (
     ProductQuery,
@@ -49,7 +48,6 @@ from .serializers import (
 TAGS = ["catalog"]
 # What a SlugField accepts: anything else cannot name a product or category, so it is a 404
 # without a query (and a NUL byte never reaches the database driver).
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,255}$")
 
 
 def request_language(request) -> str:
@@ -172,14 +170,14 @@ class ProductDetailView(CatalogView):
         tags=TAGS,
         parameters=[
             PricedQuerySerializer,
-            OpenApiParameter("handle", str, OpenApiParameter.PATH, description="Its URL handle."),
+            HANDLE_PARAMETER,
         ],
         responses={200: ProductDetailSerializer},
     )
     def get(self, request, handle: str):
         query = self.parse_query()
         product = None
-        if _SLUG.match(handle):
+        if is_slug(handle):
             product = product_for_api(handle=handle, language=self.language)
         if product is None:
             raise _not_found(
@@ -256,7 +254,7 @@ class CollectionDetailView(CatalogView):
     def get(self, request, slug: str):
         query = self.parse_query()
         collection = None
-        if _SLUG.match(slug):
+        if is_slug(slug):
             collection = collections_for_api(language=self.language).filter(slug=slug).first()
         if collection is None:
             raise _not_found(

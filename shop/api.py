@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -259,6 +259,12 @@ class ErrorSerializer(serializers.Serializer):
         allow_null=True,
         help_text='DRF\'s detail: field errors for invalid input, else {"detail": message}.',
     )
+
+
+# The `handle` path parameter of the product endpoints, described once for the schema.
+HANDLE_PARAMETER = OpenApiParameter(
+    "handle", str, OpenApiParameter.PATH, description="Its URL handle."
+)
 
 
 def error_response(description: str) -> OpenApiResponse:

@@ -6,8 +6,6 @@ Registered from catalog/admin.py.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.models import Category, Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from shop.validators import is_slug
 
 from . import selectors, services
 from .charts import trend_chart
-
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,255}$")
 
 
 class ReviewPhotoInline(admin.TabularInline):
@@ -211,9 +208,9 @@ class ReviewAdmin(admin.ModelAdmin):
         handle = request.GET.get("product", "").strip()
         slug = request.GET.get("category", "").strip()
         # Only well-formed slugs reach the database (a NUL byte would fail on PostgreSQL).
-        if _SLUG.match(handle):
+        if is_slug(handle):
             product = Product.objects.filter(handle=handle).first()
-        if _SLUG.match(slug):
+        if is_slug(slug):
             category = Category.objects.filter(slug=slug).first()
         try:
             months = max(1, min(36, int(request.GET.get("months", 12))))

@@ -11,12 +11,10 @@ is the review_photo view's, which keeps photos of unpublished reviews private.
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
@@ -26,11 +24,11 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from catalog.models import ReviewSentiment
-from shop.api import AutoSchema, Pagination, error_response
+from shop.api import HANDLE_PARAMETER, AutoSchema, Pagination, error_response
+from shop.validators import is_slug
 
 from . import selectors, services
 
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,255}$")
 TAGS = ["reviews"]
 
 
@@ -123,7 +121,7 @@ class ReviewMultipartInput(ReviewInput):
 
 
 def _product_or_404(handle: str):
-    product = selectors.product_for_reviews(handle=handle) if _SLUG.match(handle) else None
+    product = selectors.product_for_reviews(handle=handle) if is_slug(handle) else None
     if product is None:
         shown = handle if len(handle) <= 80 else handle[:80] + "…"
         raise exceptions.NotFound(
@@ -159,7 +157,7 @@ class ProductReviewsView(APIView):
         tags=TAGS,
         parameters=[
             ReviewListQuery,
-            OpenApiParameter("handle", str, OpenApiParameter.PATH, description="Its URL handle."),
+            HANDLE_PARAMETER,
         ],
         responses={200: ReviewOutput(many=True)},
     )
@@ -187,7 +185,7 @@ class ProductReviewsView(APIView):
         "files in `photos`; if one photo is refused, nothing is saved.",
         tags=TAGS,
         parameters=[
-            OpenApiParameter("handle", str, OpenApiParameter.PATH, description="Its URL handle."),
+            HANDLE_PARAMETER,
         ],
         request={
             "application/json": ReviewInput,
