@@ -213,6 +213,8 @@ class Product(TranslatableModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ("-created_at", "id")
+        # "change" lets translators fix a product's text; publishing is a decision of its own.
+        permissions = [("publish_product", _("Can publish, unpublish and archive products"))]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="product_status_created"),
             models.Index(fields=["status", "price_min"], name="product_status_price"),
@@ -430,6 +432,8 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ("-created_at", "-id")
+        # Approving puts a customer's words on the storefront: more than fixing a typo.
+        permissions = [("moderate_review", _("Can approve, reject and flag reviews"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["product", "author"],

@@ -334,7 +334,8 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
     product = selectors.product_for_page(handle=handle, language=language)
     if product is None:
         raise Http404(_("No such product."))
-    if not product.is_published and not request.user.is_staff:
+    # A draft is previewed by staff who may see the catalog in the admin, and nobody else.
+    if not product.is_published and not request.user.has_perm("catalog.view_product"):
         raise Http404(_("No such product."))
     if product.is_published:
         _record_view(request, product, language)

@@ -7,6 +7,7 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
+        from . import admin_checks  # noqa: F401 - registers the admin-actions check
         from .permissions import ensure_translators_group
 
         # After every migrate (also of the test database): the Translators group and its rights.
