@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
 
+from shop.rich_text import RichTextField
+
 from .reviews.storage import review_photo_storage
 
 ZERO = Decimal("0.00")
@@ -204,7 +206,8 @@ class Product(TranslatableModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     translations = TranslatedFields(
         name=models.CharField(_("name"), max_length=255),
-        description=models.TextField(_("description"), blank=True),
+        # HTML the merchant, a translator or an import typed: sanitised on every write.
+        description=RichTextField(_("description"), blank=True),
         seo_title=models.CharField(_("SEO title"), max_length=70, blank=True),
         seo_description=models.CharField(_("SEO description"), max_length=320, blank=True),
     )
