@@ -3,9 +3,13 @@ rights, Rosetta for translators, and the merchant and the Translators group keep
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import polib
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.urls import reverse
 
 from catalog.models import Product, PublicationStatus, Review, ReviewStatus
@@ -263,3 +267,47 @@ def test_a_translators_group_member_who_is_not_staff_gets_no_rosetta(client):
     client.force_login(user)
 
     assert client.get("/rosetta/files/project/").status_code != 200
+
+
+def test_rosetta_saves_a_translation_that_adds_markup_as_fuzzy(translator):
+    from rosetta.signals import entry_changed
+
+    harmless = polib.POEntry(msgid="Add to bag", msgstr="Ajouter au panier")
+    script = polib.POEntry(msgid="Add to bag", msgstr='Ajouter<script>alert("x")</script>')
+    plural = polib.POEntry(
+        msgid="%(count)d item",
+        msgid_plural="%(count)d items",
+        msgstr_plural={0: "%(count)d article", 1: '%(count)d <img src="x" onerror="y">'},
+    )
+
+    for entry in (harmless, script, plural):
+        entry_changed.send(
+            sender=entry,
+            user=translator,
+            old_msgstr="",
+            old_fuzzy=False,
+            pofile="django.po",
+            language_code="fr",
+        )
+
+    assert "fuzzy" not in harmless.flags
+    assert "fuzzy" in script.flags
+    assert "fuzzy" in plural.flags
+
+
+def test_compiling_leaves_out_translations_that_add_markup(tmp_path, settings, capsys):
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalogue = polib.POFile()
+    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalogue.append(polib.POEntry(msgid="Search", msgstr="Recherche"))
+    catalogue.append(polib.POEntry(msgid="Bag", msgstr="Panier<script>alert(1)</script>"))
+    catalogue.save(str(folder / "django.po"))
+    settings.LOCALE_PATHS = [str(tmp_path)]
+
+    call_command("compile_translations")
+
+    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(folder / "django.mo"))}
+    assert compiled == {"Search": "Recherche"}
+    assert "adds markup" in capsys.readouterr().err
+    assert Path(folder / "django.po").read_text().count("<script>") == 1  # the file is kept

@@ -1,17 +1,21 @@
 """Text a person typed is never trusted in a page: product descriptions (rich text, from the
-admin of every role, imports, translations, seeding) and names."""
+admin of every role, imports, translations, seeding), names, and the UI strings a translator
+types in Rosetta."""
 
 from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
+import polib
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
 
-from catalog.models import Product
+from catalog.models import Product, PublicationStatus
 from shop.permissions import TRANSLATORS_GROUP
 from tests.factories import ProductFactory, UserFactory
 
@@ -161,3 +165,146 @@ def test_order_emails_show_typed_text_as_text(db):
     html = message.alternatives[0][0]
     assert "Ring" in html and "Eve" in html
     assert_harmless(html)
+
+
+# --- UI strings a translator typed -------------------------------------------------------------
+def install_french(tmp_path, settings, entries: dict[str, str]) -> None:
+    """A French catalogue holding just these translations, used instead of the project's."""
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid, msgstr in entries.items():
+        catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalog.save_as_mofile(str(folder / "django.mo"))
+    settings.LOCALE_PATHS = [str(tmp_path)]  # clears Django's translation caches
+
+
+PAYLOAD = f'{SCRIPT}{HANDLER}" onmouseover="alert(2)" x="'
+
+
+@pytest.fixture
+def malicious_french(tmp_path, settings):
+    """Every French UI string begins with a script, an event handler and an attribute break-out,
+    as a translator could type them in Rosetta; compiled into a locale folder used alone."""
+    source = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    catalog = polib.pofile(str(source))
+    for entry in catalog:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {
+                index: PAYLOAD + text for index, text in entry.msgstr_plural.items()
+            }
+        else:
+            entry.msgstr = PAYLOAD + (entry.msgstr or entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalog.save_as_mofile(str(folder / "django.mo"))
+    settings.LOCALE_PATHS = [str(tmp_path)]  # clears Django's translation caches
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def storefront(db):
+    from catalog.models import Review
+    from orders.models import ShippingZone
+    from tests.orders.conftest import make_method
+
+    product = ProductFactory(
+        handle="ring",
+        name="Ring",
+        variants=[
+            {"price": Decimal("100.00"), "sku": "R-1", "option1": "Small"},
+            {"price": Decimal("120.00"), "sku": "R-2", "option1": "Large"},
+        ],
+    )
+    ProductFactory(handle="draft", name="Draft", status=PublicationStatus.DRAFT)
+    Review.objects.create(product=product, rating=4, text="Lovely", status="approved")
+    zone = ShippingZone.objects.create(name="EU", countries=["FR"], position=0)
+    make_method(zone, "standard", "Standard", "15.00")
+    return product
+
+
+def test_a_malicious_ui_translation_is_shown_as_text_on_every_page(
+    client, malicious_french, storefront, merchant
+):
+    shopper = UserFactory(email="shopper@example.com")
+    client.force_login(shopper)
+    variant = storefront.variants.first()
+    bag = client.post("/fr/cart/add/", {"variant": variant.pk, "quantity": 1}, follow=True)
+    pages = {"bag (with its message)": bag.content.decode()}
+    for path in (
+        "/fr/",
+        "/fr/products/",
+        "/fr/c/rings/",
+        "/fr/p/ring/",
+        "/fr/p/ring/review/",
+        "/fr/search/",
+        "/fr/checkout/",
+        "/fr/account/",
+        "/fr/account/profile/",
+        "/fr/account/addresses/",
+        "/fr/account/addresses/add/",
+        "/fr/account/wishlist/",
+        "/fr/account/password/",
+        "/fr/orders/",
+        "/fr/no-such-page/",
+    ):
+        pages[path] = client.get(path).content.decode()
+    client.logout()
+    for path in ("/fr/account/login/", "/fr/account/register/", "/fr/account/password/reset/"):
+        pages[path] = client.get(path).content.decode()
+    client.force_login(merchant)
+    for name in (
+        "admin:index",
+        "admin:catalog_translation_coverage",
+        "admin:catalog_product_import",
+        "admin:catalog_review_changelist",
+        "admin:catalog_review_trends",
+        "admin:ai_job_changelist",
+    ):
+        pages[name] = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    raw = {name: [p for p in DANGEROUS if p in page] for name, page in pages.items()}
+    assert {name: found for name, found in raw.items() if found} == {}
+    # The translations were really in use: the storefront pages show them, as text.
+    shown = [name for name, page in pages.items() if "&lt;script&gt;alert(" in page]
+    assert len(shown) >= len(pages) - 2, sorted(set(pages) - set(shown))
+
+
+def test_translations_keep_the_markup_their_source_has(tmp_path, settings):
+    from django.template import engines
+
+    install_french(
+        tmp_path,
+        settings,
+        {
+            'Read <a href="%(url)s">this</a>': (
+                'Lire <a href="%(url)s">ceci</a> <b onclick="x()">!</b> l\'article'
+            ),
+            "A &amp; B": "A &amp; B & C",
+        },
+    )
+    template = engines["django"].from_string(
+        '{% load i18n %}{% blocktranslate %}Read <a href="{{ url }}">'
+        "this</a>{% endblocktranslate %}|{% translate 'A &amp; B' %}"
+    )
+
+    with translation.override("fr"):
+        html = template.render({"url": "/x/?a=1&b=2"})
+
+    assert html == (
+        'Lire <a href="/x/?a=1&amp;b=2">ceci</a> &lt;b onclick=&quot;x()&quot;&gt;!&lt;/b&gt; '
+        "l&#x27;article|A &amp; B &amp; C"
+    )
+
+
+def test_plain_text_emails_keep_translations_as_they_are(settings):
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{% load i18n %}{% autoescape off %}{% translate 'Hello,' %}{% endautoescape %}"
+    )
+    with translation.override("fr"):
+        assert template.render({}) == translation.gettext("Hello,")
