@@ -29,6 +29,8 @@ _TAG = re.compile(r"<[a-zA-Z/!?][^<>]*(?:>|$)")
 # A character reference: harmless text (it cannot open a tag or close an attribute).
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _MARKUP = re.compile(f"{_TAG.pattern}|{_ENTITY.pattern}")
+# Nothing to escape in most translations: they are returned as they are.
+_SPECIAL = re.compile(r"[<>&\"']")
 
 
 def tags_of(text: str) -> list[str]:
@@ -44,6 +46,8 @@ def foreign_markup(source: str, translation: str) -> list[str]:
 def escape_translation(source: str, translation: str) -> SafeString:
     """The translation for an HTML page: text escaped, the source's own tags and character
     references kept as they are, any other tag escaped (so it shows as text)."""
+    if not _SPECIAL.search(translation):
+        return mark_safe(translation)  # noqa: S308 - no character HTML would read as markup
     allowed = set(tags_of(source))
     out = []
     position = 0
