@@ -1,8 +1,10 @@
 """What the merchant (and the translators) see of the catalog in the Django admin.
 
 Merchants: products with variant, image and gemstone inlines and a tab per language, filters
-and search, bulk publish / unpublish / archive (through catalog.services), the Shopify CSV
-import page, a stock list with editable stock and prices, and the translation-coverage page.
+and search, bulk publish / unpublish / archive (through catalog.services; they and the status
+field need catalog.publish_product), the Shopify CSV import page (add, change and publish
+products), the CSV export (view), a stock list with editable stock and prices (change product
+variants), and the translation-coverage page (view products, or Rosetta access).
 
 Translators (members of the Translators group, see shop/permissions.py) may change products,
 categories and collections only in their translated fields: everything else is read-only for
@@ -42,6 +44,8 @@ from .models import (
 )
 from .reviews.admin import ReviewAdmin
 from .translation_coverage import translation_coverage
+
+PUBLISH_PERMISSION = "catalog.publish_product"
 
 
 class TranslatorAwareAdmin(TranslatableAdmin):
@@ -190,6 +194,18 @@ class ProductAdmin(TranslatorAwareAdmin):
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).prefetch_related("translations").distinct()
 
+    # --- permissions ------------------------------------------------------------------------------
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        """Publishing, unpublishing and archiving (by action or in the form) need
+        catalog.publish_product; "change" alone lets translators fix the text."""
+        return request.user.has_perm(PUBLISH_PERMISSION) and not is_translator_only(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if "status" not in readonly and not self.has_publish_permission(request):
+            readonly.append("status")
+        return readonly
+
     @admin.display(description=_("name"))
     def name_column(self, obj: Product) -> str:
         return obj.safe_translation_getter("name", any_language=True) or "—"
@@ -217,6 +233,9 @@ class ProductAdmin(TranslatorAwareAdmin):
         return response
 
     def translation_coverage_view(self, request: HttpRequest):
+        # For whoever may see the catalog or edit the UI strings (Translators may do both).
+        if not (self.has_view_permission(request) or can_translate(request.user)):
+            raise PermissionDenied
         rows = [
             {
                 "code": row.code,
@@ -247,21 +266,21 @@ class ProductAdmin(TranslatorAwareAdmin):
         changed = services.products_set_status(products=queryset, status=status)
         self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
 
-    @admin.action(description=_("Publish selected products"), permissions=["change"])
+    @admin.action(description=_("Publish selected products"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(
             request, queryset, PublicationStatus.PUBLISHED, _("%(count)d product(s) published.")
         )
 
     @admin.action(
-        description=_("Unpublish selected products (back to draft)"), permissions=["change"]
+        description=_("Unpublish selected products (back to draft)"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
         self._set_status(
             request, queryset, PublicationStatus.DRAFT, _("%(count)d product(s) unpublished.")
         )
 
-    @admin.action(description=_("Archive selected products"), permissions=["change"])
+    @admin.action(description=_("Archive selected products"), permissions=["publish"])
     def archive(self, request, queryset):
         self._set_status(
             request, queryset, PublicationStatus.ARCHIVED, _("%(count)d product(s) archived.")

@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.importers import import_shopify_csv
 from catalog.importers.shopify import REQUIRED_COLUMNS
 
-IMPORT_PERMISSION = "catalog.add_product"
+# An import creates products, changes existing ones and publishes those marked Published.
+IMPORT_PERMISSIONS = ("catalog.add_product", "catalog.change_product", "catalog.publish_product")
 ALLOWED_EXTENSIONS = (".csv", ".txt")
 
 
@@ -60,7 +61,7 @@ class ProductImportForm(forms.Form):
 def product_import_view(model_admin, request: HttpRequest) -> HttpResponse:
     """Upload form; imports all or nothing and shows every bad row when the file has problems."""
     user = request.user
-    if not (user.is_active and user.is_staff and user.has_perm(IMPORT_PERMISSION)):
+    if not (user.is_active and user.is_staff and user.has_perms(IMPORT_PERMISSIONS)):
         raise PermissionDenied
     site = model_admin.admin_site
     request.current_app = site.name

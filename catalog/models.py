@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
 
+from shop.rich_text import RichTextField
+
 from .reviews.storage import review_photo_storage
 
 ZERO = Decimal("0.00")
@@ -204,7 +206,8 @@ class Product(TranslatableModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     translations = TranslatedFields(
         name=models.CharField(_("name"), max_length=255),
-        description=models.TextField(_("description"), blank=True),
+        # HTML the merchant, a translator or an import typed: sanitised on every write.
+        description=RichTextField(_("description"), blank=True),
         seo_title=models.CharField(_("SEO title"), max_length=70, blank=True),
         seo_description=models.CharField(_("SEO description"), max_length=320, blank=True),
     )
@@ -213,6 +216,8 @@ class Product(TranslatableModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ("-created_at", "id")
+        # "change" lets translators fix a product's text; publishing is a decision of its own.
+        permissions = [("publish_product", _("Can publish, unpublish and archive products"))]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="product_status_created"),
             models.Index(fields=["status", "price_min"], name="product_status_price"),
@@ -430,6 +435,8 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ("-created_at", "-id")
+        # Approving puts a customer's words on the storefront: more than fixing a typo.
+        permissions = [("moderate_review", _("Can approve, reject and flag reviews"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["product", "author"],

@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.selectors import convert_price, exchange_rates, format_price
+from shop.rich_text import sanitize_html
 
 from .api_selectors import DEFAULT_ORDERING, ORDERINGS, translated
 from .models import GemClarity, GemCut, Material, Purity
@@ -267,7 +268,8 @@ class ProductDetailSerializer(ProductListItemSerializer):
 
     def get_description(self, product) -> str:
         """Sanitised HTML (paragraphs, lists, emphasis, tables)."""
-        return translated(product, "description", _language(self))
+        # Sanitised when stored and again here, as on the product page (shop.rich_text).
+        return sanitize_html(translated(product, "description", _language(self)))
 
     def get_seo_title(self, product) -> str:
         return translated(product, "seo_title", _language(self))

@@ -7,10 +7,11 @@ product's denormalised price range and availability in step with its variants.
 from collections.abc import Iterable
 from decimal import Decimal
 
-import nh3
 from django.db import transaction
 from django.db.models import Max, Min, QuerySet, Sum
 from django.utils import timezone
+
+from shop.rich_text import sanitize_html
 
 from .cache import catalog_changed
 from .models import (
@@ -21,32 +22,10 @@ from .models import (
     PublicationStatus,
 )
 
-# Tags a merchant may use in a product description; everything else (scripts, styles,
-# event handlers) is stripped so imported HTML cannot attack shoppers.
-ALLOWED_DESCRIPTION_TAGS = {
-    "p",
-    "br",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "h3",
-    "h4",
-    "span",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "tbody",
-    "thead",
-}
-
 
 def clean_description_html(html: str) -> str:
-    return nh3.clean(html or "", tags=ALLOWED_DESCRIPTION_TAGS, attributes={}).strip()
+    """A product description as it may be stored and shown (see shop.rich_text)."""
+    return sanitize_html(html)
 
 
 def product_set_translation(

@@ -1,6 +1,5 @@
 """Storefront pages of the catalog (thin: parse input, call a selector, render)."""
 
-import json
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency, get_currency_precision
@@ -25,9 +24,6 @@ from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
 from .templatetags.storefront import LOW_STOCK, availability_label
-
-# Characters that would let JSON close the <script> element it sits in.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _language() -> str:
@@ -312,10 +308,6 @@ def _select_variant(request: HttpRequest, variants: list):
     return variants[0] if variants else None
 
 
-def _json_for_script(data) -> str:
-    return json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
-
-
 def _record_view(request: HttpRequest, product, language: str) -> None:
     """One INSERT for the recommender; a guest gets a session so their history can count."""
     if request.session.session_key is None:
@@ -334,7 +326,8 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
     product = selectors.product_for_page(handle=handle, language=language)
     if product is None:
         raise Http404(_("No such product."))
-    if not product.is_published and not request.user.is_staff:
+    # A draft is previewed by staff who may see the catalog in the admin, and nobody else.
+    if not product.is_published and not request.user.has_perm("catalog.view_product"):
         raise Http404(_("No such product."))
     if product.is_published:
         _record_view(request, product, language)
@@ -418,8 +411,8 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
         "purities": purities,
         "gemstones": list(product.gemstones.all()),
         "is_preview": not product.is_published,
-        "json_ld": _json_for_script(
-            _product_json_ld(request, product, name, plain_description, images, variants, currency)
+        "json_ld": _product_json_ld(
+            request, product, name, plain_description, images, variants, currency
         ),
     }
     return render(request, "catalog/product_detail.html", context)

@@ -33,6 +33,10 @@ class WishlistItemInline(admin.TabularInline):
         return super().get_queryset(request).select_related("product")
 
 
+# What only a superuser may set on an account.
+RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
@@ -77,6 +81,26 @@ class UserAdmin(BaseUserAdmin):
     def get_inlines(self, request, obj):
         # The add page has no customer yet to hang addresses on.
         return self.inlines if obj is not None else ()
+
+    # --- who may give rights ----------------------------------------------------------------------
+    # Django lets anyone with "change user" make a user staff or superuser, give any permission
+    # or group, and set any account's password, their own way to every right in the shop. Here
+    # only superusers do that; staff who may change users look after customers' accounts.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [name for name in RIGHTS_FIELDS if name not in readonly]
+        return readonly
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False  # nor their password: that would be signing in as them
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Address)

@@ -2,7 +2,9 @@
 zones with their methods; duty and tax rates; exchange rates.
 
 Every status change goes through orders.services, so the admin records the same history,
-restores the same stock and sends the same e-mails as any other caller.
+restores the same stock and sends the same e-mails as any other caller. Moving an order along
+(paid, processing, shipped, delivered) needs orders.change_order; cancelling and refunding, which
+give money back, need orders.refund_order.
 """
 
 from django import forms
@@ -69,6 +71,7 @@ class PaymentInline(ReadOnlyInline):
 
 
 SHIPPABLE = (OrderStatus.PAID, OrderStatus.PROCESSING)
+REFUND_PERMISSION = "orders.refund_order"
 
 
 class ShipForm(forms.Form):
@@ -168,6 +171,10 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # cancel or refund instead: the history must stay
 
+    def has_refund_permission(self, request) -> bool:
+        """Cancelling a paid order refunds it: both need orders.refund_order."""
+        return request.user.has_perm(REFUND_PERMISSION)
+
     @admin.display(description=_("charged"), ordering="total_in_currency")
     def total_charged(self, order: Order) -> str:
         return format_money(
@@ -199,13 +206,13 @@ class OrderAdmin(admin.ModelAdmin):
         except services.OrderError as error:
             self.message_user(request, error.message, messages.ERROR)
 
-    @admin.action(description=_("Mark paid"))
+    @admin.action(description=_("Mark paid"), permissions=["change"])
     def mark_paid(self, request, queryset):
         _run_transition(
             self, request, queryset, services.order_mark_paid, _("%(count)d order(s) marked paid.")
         )
 
-    @admin.action(description=_("Start processing"))
+    @admin.action(description=_("Start processing"), permissions=["change"])
     def start_processing(self, request, queryset):
         _run_transition(
             self,
@@ -215,7 +222,7 @@ class OrderAdmin(admin.ModelAdmin):
             _("%(count)d order(s) moved to processing."),
         )
 
-    @admin.action(description=_("Ship with tracking…"))
+    @admin.action(description=_("Ship with tracking…"), permissions=["change"])
     def ship(self, request, queryset):
         """An intermediate page asks the carrier and tracking number of each selected order;
         applying it ships them through the services (which e-mail each customer)."""
@@ -273,7 +280,7 @@ class OrderAdmin(admin.ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/orders/order/ship.html", context)
 
-    @admin.action(description=_("Mark delivered"))
+    @admin.action(description=_("Mark delivered"), permissions=["change"])
     def mark_delivered(self, request, queryset):
         _run_transition(
             self,
@@ -283,13 +290,18 @@ class OrderAdmin(admin.ModelAdmin):
             _("%(count)d order(s) marked delivered."),
         )
 
-    @admin.action(description=_("Cancel (refunds any payment, restores stock)"))
+    @admin.action(
+        description=_("Cancel (refunds any payment, restores stock)"), permissions=["refund"]
+    )
     def cancel(self, request, queryset):
         _run_transition(
             self, request, queryset, services.order_cancel, _("%(count)d order(s) cancelled.")
         )
 
-    @admin.action(description=_("Refund (through the payment gateway, restores stock)"))
+    @admin.action(
+        description=_("Refund (through the payment gateway, restores stock)"),
+        permissions=["refund"],
+    )
     def refund(self, request, queryset):
         _run_transition(
             self, request, queryset, services.order_refund, _("%(count)d order(s) refunded.")

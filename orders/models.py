@@ -243,6 +243,8 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ("-created_at",)
+        # Cancelling a paid order refunds it: money goes back, unlike the other status changes.
+        permissions = [("refund_order", _("Can cancel and refund orders"))]
         indexes = [models.Index(fields=["user", "-created_at"], name="order_user_created")]
 
     def __str__(self) -> str:

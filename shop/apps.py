@@ -7,7 +7,21 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
+        from rosetta.signals import entry_changed
+
+        from . import (
+            admin_checks,  # noqa: F401 - registers the admin-actions check
+            i18n_tags,
+        )
         from .permissions import ensure_translators_group
+        from .rosetta import flag_translation_with_foreign_markup
 
         # After every migrate (also of the test database): the Translators group and its rights.
         post_migrate.connect(ensure_translators_group, dispatch_uid="shop.translators_group")
+
+        # Translated UI strings are text a translator typed: escaped in pages like any other,
+        # and one that adds markup is saved by Rosetta as fuzzy (never compiled).
+        i18n_tags.install()
+        entry_changed.connect(
+            flag_translation_with_foreign_markup, dispatch_uid="shop.translation_markup"
+        )

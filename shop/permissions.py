@@ -4,8 +4,8 @@ TRANSLATORS_GROUP = "Translators"
 
 
 def can_translate(user) -> bool:
-    """django-rosetta access: superusers and members of the Translators group."""
-    if not user.is_authenticated or not user.is_active:
+    """django-rosetta access: superusers and staff members of the Translators group."""
+    if not user.is_authenticated or not user.is_active or not user.is_staff:
         return False
     return user.is_superuser or user.groups.filter(name=TRANSLATORS_GROUP).exists()
 
@@ -51,3 +51,32 @@ def ensure_translators_group(**kwargs) -> None:
         if permission is not None:
             wanted.append(permission)
     group.permissions.set(wanted)
+
+
+def grant_new_permission(
+    apps, *, app_label: str, model: str, held: str, new: str, skip_groups=(TRANSLATORS_GROUP,)
+) -> None:
+    """For a migration that splits a permission off a broader one: whoever held `held` (a user
+    or group, Translators aside) is given `new`, so existing roles keep what they could do.
+
+    Permissions are normally created after all migrations; this creates the model's now.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    permission_model = apps.get_model("auth", "Permission")
+    content_type = apps.get_model("contenttypes", "ContentType").objects.get(
+        app_label=app_label, model=model
+    )
+    held_permission = permission_model.objects.filter(
+        content_type=content_type, codename=held
+    ).first()
+    new_permission = permission_model.objects.get(content_type=content_type, codename=new)
+    if held_permission is None:
+        return
+    for group in held_permission.group_set.exclude(name__in=skip_groups):
+        group.permissions.add(new_permission)
+    for user in held_permission.user_set.all():
+        user.user_permissions.add(new_permission)

@@ -21,6 +21,10 @@ from shop.validators import is_slug
 from . import selectors, services
 from .charts import trend_chart
 
+MODERATE_PERMISSION = "catalog.moderate_review"
+# What only a moderator may set, in the change form as with the actions.
+MODERATION_FIELDS = ("status", "is_flagged", "flag_reason")
+
 
 class ReviewPhotoInline(admin.TabularInline):
     model = ReviewPhoto
@@ -125,6 +129,17 @@ class ReviewAdmin(admin.ModelAdmin):
             review.get_sentiment_display(),
         )
 
+    # --- permissions ------------------------------------------------------------------------------
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        """Approving or rejecting (by action or in the form) needs catalog.moderate_review."""
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_moderate_permission(request):
+            readonly += [name for name in MODERATION_FIELDS if name not in readonly]
+        return readonly
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change or {"title", "text"} & set(form.changed_data):
@@ -138,15 +153,21 @@ class ReviewAdmin(admin.ModelAdmin):
         changed = services.review_set_status(reviews=queryset, status=status)
         self.message_user(request, done % {"count": changed}, messages.SUCCESS)
 
-    @admin.action(description=_("Approve the selected reviews (publish them)"))
+    @admin.action(
+        description=_("Approve the selected reviews (publish them)"), permissions=["moderate"]
+    )
     def approve(self, request, queryset):
         self._set_status(request, queryset, ReviewStatus.APPROVED, _("%(count)d reviews approved."))
 
-    @admin.action(description=_("Reject the selected reviews (never shown)"))
+    @admin.action(
+        description=_("Reject the selected reviews (never shown)"), permissions=["moderate"]
+    )
     def reject(self, request, queryset):
         self._set_status(request, queryset, ReviewStatus.REJECTED, _("%(count)d reviews rejected."))
 
-    @admin.action(description=_("Score the sentiment of the selected reviews again"))
+    @admin.action(
+        description=_("Score the sentiment of the selected reviews again"), permissions=["change"]
+    )
     def rescore(self, request, queryset):
         from ai import services as ai_services
 
