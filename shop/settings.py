@@ -214,6 +214,11 @@ SHOP_LISTING_CACHE_SECONDS = env.int("SHOP_LISTING_CACHE_SECONDS", default=300)
 SHOP_PAYMENT_GATEWAY = env.str("SHOP_PAYMENT_GATEWAY", default="orders.payments.TestGateway")
 # Send order e-mails from a Celery worker instead of inline after the order commits.
 SHOP_ORDER_EMAILS_VIA_CELERY = env.bool("SHOP_ORDER_EMAILS_VIA_CELERY", default=False)
+# An order e-mail that could not be sent or queued (mail server or broker down) is sent by
+# Celery beat's sweep, which runs this often and picks e-mails due at least this long ago...
+SHOP_ORDER_EMAIL_RETRY_SECONDS = env.int("SHOP_ORDER_EMAIL_RETRY_SECONDS", default=300)
+# ...for orders paid (or shipped) at most this many days ago: older ones are never e-mailed.
+SHOP_ORDER_EMAIL_RETRY_DAYS = env.int("SHOP_ORDER_EMAIL_RETRY_DAYS", default=3)
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -275,6 +280,13 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (run by `celery -A shop worker --beat` in `make run`, or a separate
 # `celery -A shop beat` when scaled out: exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {
+    # Order e-mails that could not be sent or queued after their order committed.
+    "orders-send-pending-emails": {
+        "task": "orders.send_pending_emails",
+        "schedule": SHOP_ORDER_EMAIL_RETRY_SECONDS,
+    },
+    # AI jobs committed while the broker was down (ai/jobs.py).
+    "ai-enqueue-pending-jobs": {"task": "ai.enqueue_pending_jobs", "schedule": 60},
     "search-reindex-dirty": {
         "task": "ai.search_reindex_dirty_periodic",
         "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),

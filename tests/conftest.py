@@ -71,3 +71,39 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+def _reset_celery_connections(app) -> None:
+    """Forgets the app's connection pools, so the next publish connects to the broker URL now
+    configured (kombu keeps one pool per URL; they are left open for their next user)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery broker is unreachable, as in an outage: a Redis port nobody listens on.
+
+    Queueing a task raises kombu's OperationalError ("Connection refused") after Celery's own
+    short publish retries, exactly what the web process meets when Redis is down.
+    """
+    from shop.celery import app
+
+    names = ("broker_url", "broker_transport_options", "task_always_eager")
+    saved = {name: app.conf[name] for name in names}
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app.conf.broker_transport_options = {}
+    app.conf.task_always_eager = False
+    _reset_celery_connections(app)
+    yield app
+    app.conf.update(saved)
+    _reset_celery_connections(app)
+
+
+@pytest.fixture
+def recording_gateway(settings):
+    """The payment provider's side, recorded (tests/orders/gateways.py)."""
+    from tests.orders import gateways
+
+    settings.SHOP_PAYMENT_GATEWAY = gateways.GATEWAY_PATH
+    return gateways.reset()

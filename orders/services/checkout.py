@@ -30,6 +30,7 @@ from django_countries import countries
 
 from catalog.models import Product, ProductVariant, PublicationStatus
 from catalog.services import product_refresh_availability
+from shop.events import after_commit
 
 from ..models import Cart, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
 from ..payments import ChargeResult, PaymentGateway, get_gateway
@@ -153,6 +154,12 @@ class _Attempt:
     charge: ChargeResult | None = None
     amount: Decimal = Decimal(0)
     currency: str = ""
+    order: Order | None = None
+    # Set by the first on-commit callback: from then on the paid order stands, whatever fails.
+    committed: bool = False
+
+    def mark_committed(self) -> None:
+        self.committed = True
 
 
 def order_place(
@@ -209,6 +216,8 @@ def order_place(
                 expected_total=expected_total,
             )
     except IntegrityError:
+        if attempt.committed:
+            return _committed_order(attempt)
         # Two submits with one key on carts with no item in common did not wait for each
         # other; the unique key let only one order in. Give this one's money back.
         if attempt.charge is not None and attempt.charge.succeeded:
@@ -218,9 +227,22 @@ def order_place(
             return existing
         raise
     except Exception:
+        if attempt.committed:
+            return _committed_order(attempt)
         if attempt.charge is not None and attempt.charge.succeeded:
             _refund_quietly(gateway, attempt.charge, attempt.amount, attempt.currency)
         raise
+
+
+def _committed_order(attempt: _Attempt) -> Order:
+    """The order of a transaction that committed before something raised.
+
+    On-commit work goes through shop.events.after_commit, which never raises; this is the
+    second line: an error raised after the commit (a callback registered some other way) is
+    logged, and the shopper gets their paid order instead of an error and a refund.
+    """
+    logger.exception("Order %s committed, then something failed; the order stands", attempt.order)
+    return attempt.order
 
 
 def _place_locked(
@@ -238,6 +260,8 @@ def _place_locked(
     attempt: _Attempt,
     expected_total: Decimal | None = None,
 ) -> Order:
+    # Registered first, so it runs first when the transaction commits.
+    after_commit(attempt.mark_committed)
     lines = list(cart.lines.order_by("variant_id")) if cart is not None else []
     variant_ids = sorted({line.variant_id for line in lines})
     # Locks only the variant rows (of=self), in id order, before anything is checked.
@@ -334,6 +358,7 @@ def _place_locked(
     except ValidationError as error:
         raise OrderError(" ".join(error.messages), code="invalid_address") from error
     order.save()
+    attempt.order = order
     order_lines = []
     for line in lines:
         variant = variants[line.variant_id]
