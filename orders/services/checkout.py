@@ -143,7 +143,12 @@ def _line_name(variant: ProductVariant, language: str) -> str:
 def _refund_quietly(gateway: PaymentGateway, charge: ChargeResult, amount, currency) -> None:
     """Gives the money back when a charge succeeded but the order could not be saved."""
     try:
-        result = gateway.refund(reference=charge.reference, amount=amount, currency=currency)
+        result = gateway.refund(
+            reference=charge.reference,
+            amount=amount,
+            currency=currency,
+            idempotency_key=f"orphan-{charge.reference}"[:64],
+        )
         if not result.succeeded:
             logger.error("Refund of orphan charge %s failed: %s", charge.reference, result.message)
     except Exception:
