@@ -252,11 +252,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# The filesystem broker's folder (and its results). Messages name job and order ids of one
+# database: a folder must never be shared by two databases (the test suite uses its own).
+SHOP_CELERY_DIR = Path(env.str("SHOP_CELERY_DIR", default=str(VAR_DIR / "celery")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
+    _queue_dir = SHOP_CELERY_DIR / "queue"
+    _processed_dir = SHOP_CELERY_DIR / "processed"
     # Fanout exchanges (worker remote control) live here; kombu's default is ./control.
-    _control_dir = VAR_DIR / "celery" / "control"
+    _control_dir = SHOP_CELERY_DIR / "control"
     for _folder in (_queue_dir, _processed_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -266,8 +269,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_control_dir),
         "store_processed": False,
     }
-    _default_results = f"file://{VAR_DIR / 'celery' / 'results'}"
-    (VAR_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
+    _default_results = f"file://{SHOP_CELERY_DIR / 'results'}"
+    (SHOP_CELERY_DIR / "results").mkdir(parents=True, exist_ok=True)
 else:
     _default_results = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_default_results or "") or None

@@ -6,6 +6,14 @@ import tempfile
 import pytest
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Removes this run's broker folder (tests/settings.py), if this process made it."""
+    from django.conf import settings
+
+    if getattr(settings, "TEST_RUN_DIR_OWNED", False):
+        shutil.rmtree(settings.TEST_RUN_DIR, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings):
     """Uploaded and generated files go to a throw-away folder; static files need no manifest."""
