@@ -35,8 +35,8 @@ def celery_worker(log_path: Path) -> Iterator[str]:
     queue = f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
-        # The test settings, so the worker reads this run's broker folder, never var/celery.
-        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        # os.environ holds DJANGO_SETTINGS_MODULE=tests.settings (pytest-django sets it): the
+        # worker reads this run's broker folder, never var/celery.
         "SHOP_CELERY_DIR": str(settings.SHOP_CELERY_DIR),
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,

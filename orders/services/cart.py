@@ -48,9 +48,9 @@ def _check_quantity(quantity: int) -> None:
 
 def _check_available(*, variant: ProductVariant, quantity: int) -> None:
     if variant.product.status != PublicationStatus.PUBLISHED:
-        raise ProductUnavailable(
-            _("%(name)s is not available.") % {"name": variant_display_name(variant)}
-        )
+        # Never its name: an unpublished product may be an unannounced one. The same words
+        # as for a variant that does not exist.
+        raise ProductUnavailable(_("This product is not available."))
     if quantity > variant.stock_quantity:
         raise OutOfStock(_only_left_message(variant=variant))
 
@@ -202,6 +202,8 @@ def cart_merge(*, source: Cart, user) -> list[str]:
 
 
 def _merge_note(*, variant: ProductVariant, quantity: int) -> str:
+    if variant.product.status != PublicationStatus.PUBLISHED:
+        return _("An item that is no longer available was removed from your bag.")
     name = variant_display_name(variant)
     if quantity <= 0:
         return _("%(name)s is no longer available and was removed from your bag.") % {"name": name}

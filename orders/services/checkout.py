@@ -44,6 +44,7 @@ from ..selectors import (
 from .errors import (
     EmptyCart,
     IdempotencyConflict,
+    OrderAlreadyPlaced,
     OrderError,
     OutOfStock,
     PaymentFailed,
@@ -118,8 +119,14 @@ def new_order_number() -> str:
     return f"{timezone.now():%y%m%d}-{suffix}"
 
 
-def _find_order_for_key(*, key: str, user, email: str) -> Order | None:
-    """The order an earlier submit with this key placed, if it belongs to the same shopper."""
+def _find_order_for_key(*, key: str, user, email: str, cart: Cart | None) -> Order | None:
+    """The order an earlier submit with this key placed, if it belongs to the same shopper.
+
+    A customer's replay is theirs when it comes from their account. A guest has no account: a
+    replay is answered with the order only when it comes from the bag (the session) that placed
+    it. Whoever else knows the key and the e-mail learns only that the order was placed, never
+    its address or tracking link.
+    """
     order = Order.objects.filter(idempotency_key=key).first()
     if order is None:
         return None
@@ -130,6 +137,13 @@ def _find_order_for_key(*, key: str, user, email: str) -> Order | None:
     if not same_shopper:
         raise IdempotencyConflict(
             _("This checkout was already submitted. Please reload the page and try again.")
+        )
+    if order.user_id is None and (cart is None or order.cart_id != cart.pk):
+        raise OrderAlreadyPlaced(
+            _(
+                "This order was already placed. Its confirmation was sent to your e-mail "
+                "address; the link in it shows the order."
+            )
         )
     # Tells callers (the API answers 200 instead of 201) that no new order was placed.
     order.replayed = True
@@ -198,7 +212,7 @@ def order_place(
             code="invalid_idempotency_key",
         )
     user = user if user is not None and user.is_authenticated else None
-    existing = _find_order_for_key(key=key, user=user, email=email)
+    existing = _find_order_for_key(key=key, user=user, email=email, cart=cart)
     if existing is not None:
         return existing
 
@@ -227,7 +241,7 @@ def order_place(
         # other; the unique key let only one order in. Give this one's money back.
         if attempt.charge is not None and attempt.charge.succeeded:
             _refund_quietly(gateway, attempt.charge, attempt.amount, attempt.currency)
-        existing = _find_order_for_key(key=key, user=user, email=email)
+        existing = _find_order_for_key(key=key, user=user, email=email, cart=cart)
         if existing is not None:
             return existing
         raise
@@ -277,7 +291,7 @@ def _place_locked(
         .order_by("pk")
     }
     # A concurrent submit with the same key may have committed while we waited for the locks.
-    existing = _find_order_for_key(key=key, user=user, email=email)
+    existing = _find_order_for_key(key=key, user=user, email=email, cart=cart)
     if existing is not None:
         return existing
     if cart is not None:
@@ -295,12 +309,12 @@ def _place_locked(
 
     for line in lines:
         variant = variants[line.variant_id]
-        name = _line_name(variant, language)
         if variant.product.status != PublicationStatus.PUBLISHED:
+            # Not named: an unpublished product's name may be an unannounced one.
             raise ProductUnavailable(
-                _("%(name)s is no longer available. Please remove it from your bag.")
-                % {"name": name}
+                _("An item in your bag is no longer available. Please remove it from your bag.")
             )
+        name = _line_name(variant, language)
         if variant.stock_quantity < line.quantity:
             if variant.stock_quantity == 0:
                 message = _("Sorry, %(name)s is out of stock.") % {"name": name}
@@ -346,6 +360,7 @@ def _place_locked(
         currency=totals.currency,
         exchange_rate=totals.exchange_rate,
         idempotency_key=key,
+        cart=cart,
         shipping_method_name=method.safe_translation_getter("name", any_language=True)
         or method.code,
         carrier=method.carrier,
