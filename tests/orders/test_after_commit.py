@@ -10,6 +10,7 @@ Tests that need the real commit (on-commit work running inside the service's own
 
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -217,3 +218,38 @@ def test_the_sweep_runs_every_few_minutes_from_celery_beat(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE["orders-send-pending-emails"]
     assert schedule["task"] == "orders.send_pending_emails"
     assert schedule["schedule"] == settings.SHOP_ORDER_EMAIL_RETRY_SECONDS
+
+
+# --- caches are dropped when the change commits, not only before ------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rate_read_while_the_merchant_saves_a_new_one_is_not_kept_after_the_commit(rates):
+    import threading
+
+    from django.db import connection, transaction
+
+    from orders.models import ExchangeRate
+    from orders.selectors import exchange_rates
+
+    assert exchange_rates()["EUR"] == Decimal("0.92")
+    seen_meanwhile = {}
+
+    def another_request() -> None:
+        try:
+            seen_meanwhile["EUR"] = exchange_rates()["EUR"]
+        finally:
+            connection.close()
+
+    # When the merchant saves a new rate, and a page reads the rates before that commits
+    with transaction.atomic():
+        rate = ExchangeRate.objects.get(currency="EUR")
+        rate.rate = Decimal("0.95")
+        rate.save()
+        reader = threading.Thread(target=another_request)
+        reader.start()
+        reader.join(timeout=30)
+
+    # Then the page saw the old rate then, and every page sees the new one from the commit on
+    assert seen_meanwhile == {"EUR": Decimal("0.92")}
+    assert exchange_rates()["EUR"] == Decimal("0.95")

@@ -5,42 +5,18 @@ the end; the test database is committed to for real (transaction=True) so the th
 each other's work.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from catalog.models import ProductVariant
 from orders.models import Cart, CartLine, Order, Payment
 from orders.services import OutOfStock, cart_add
+from tests.concurrency import run_together
 
 from .conftest import cart_with, place
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count: int, work) -> list:
-    """Runs work(index) in `count` threads released at the same instant; returns outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = work(index)
-        except Exception as error:  # kept to assert on, never swallowed silently
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def test_twenty_checkouts_racing_for_the_last_five_units_sell_exactly_five(shipping, ring):
