@@ -89,7 +89,7 @@ def _reset_celery_connections(app) -> None:
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     """The Celery broker is unreachable, as in an outage: a Redis port nobody listens on.
 
     Queueing a task raises kombu's OperationalError ("Connection refused") after Celery's own
@@ -97,9 +97,13 @@ def broker_down():
     """
     from shop.celery import app
 
+    unreachable = "redis://127.0.0.1:9/0"
+    # Celery reads these environment variables before its configuration (CI sets the first).
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
     names = ("broker_url", "broker_transport_options", "task_always_eager")
     saved = {name: app.conf[name] for name in names}
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app.conf.broker_url = unreachable
     app.conf.broker_transport_options = {}
     app.conf.task_always_eager = False
     _reset_celery_connections(app)
