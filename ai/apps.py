@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,9 @@ def _product_deleted(sender, instance, using, **kwargs) -> None:
 
         SearchIndexVersion.objects.using(using).update(version=F("version") + 1)
 
-    transaction.on_commit(bump, using=using)
+    from shop.events import after_commit
+
+    after_commit(bump, using=using)
 
 
 class AiConfig(AppConfig):

@@ -12,10 +12,19 @@ Job's params and a JobReporter, and records the result, or the error when it fai
 `startable=True` puts a button for it on the admin's job list.
 
 Starting: `job_start(kind=..., params=..., user=...)` creates the Job and enqueues the
-task when the transaction commits. While a job of that kind is queued or running, starting
-another returns that one instead (unless force=True), so a double click or a periodic task
-never runs the same work twice at once. A failed job keeps its error; `job_retry(job=...)`
+task when the transaction commits (shop.events.after_commit: a broker outage is logged, the
+job stays queued and the periodic `ai.enqueue_pending_jobs` sends it once the broker is back).
+While a job of that kind is queued or running, starting another returns that one instead
+(unless force=True), so a double click or a periodic task never runs the same work twice at
+once. A failed job keeps its error; `job_retry(job=...)`
 starts a new attempt linked to it.
+
+A message runs only the job it was sent for: it carries the job's id, kind and token (the
+job's random Celery task id, kept on its row), and the task refuses, with a warning in the log,
+a message whose job row is missing, of another kind, or holds another token. Such a message
+comes from a broker that outlived its database (a filesystem broker folder kept across a
+database reset, a test run sharing a broker with another), where job #7 of the message is not
+today's job #7.
 """
 
 from __future__ import annotations
@@ -23,12 +32,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import time
 import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.core.serializers.json import DjangoJSONEncoder
@@ -43,6 +53,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from shop.events import after_commit
+
 from .models import ACTIVE_JOB_STATUSES, FINISHED_JOB_STATUSES, Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -51,6 +63,9 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, BrokerOperationalError)
 MAX_RETRIES = 5
 ERROR_CHARS = 8000
+# A queued job whose message has not reached the broker this long after it was created is sent
+# by the sweep (its own on-commit send had its chance and failed).
+ENQUEUE_GRACE = timedelta(seconds=60)
 
 
 class JobCancelled(Exception):
@@ -102,6 +117,8 @@ def job_kind(
 ):
     """Registers `work(*, reporter, **params)` as a kind of job run by a Celery task."""
 
+    kind_name = kind
+
     def decorator(work: Callable[..., object]):
         @shared_task(
             bind=True,
@@ -114,8 +131,10 @@ def job_kind(
             retry_jitter=True,
             max_retries=max_retries,
         )
-        def task(self, job_id: int):
-            return job_run(job_id=job_id, work=work, task=self)
+        def task(self, job_id: int, kind: str | None = None, token: str | None = None):
+            if _job_for_message(job_id=job_id, task_kind=kind_name, kind=kind, token=token):
+                return job_run(job_id=job_id, work=work, task=self)
+            return None
 
         task.work = work
         _kinds[kind] = JobKind(
@@ -182,6 +201,32 @@ class JobReporter:
 
 
 # --- running ----------------------------------------------------------------------------------
+def _message_kwargs(job: Job) -> dict:
+    """What a job's message carries besides its id: the job's kind and token."""
+    return {"kind": job.kind, "token": job.celery_task_id}
+
+
+def _job_for_message(*, job_id: int, task_kind: str, kind, token) -> Job | None:
+    """The job a message is for, or None (logged) when the message is not this job's."""
+    job = Job.objects.filter(pk=job_id).first()
+    reason = ""
+    if job is None:
+        reason = "there is no such job in this database"
+    elif kind is None or token is None:
+        reason = "the message carries no kind and token (sent by an older version, or by hand)"
+    elif kind != task_kind or job.kind != task_kind:
+        reason = f"the job is a {job.kind!r} job, the message was sent for {kind!r}"
+    elif not job.celery_task_id or not secrets.compare_digest(str(token), str(job.celery_task_id)):
+        reason = (
+            "its token is not the job's: the message was sent for a job of another database "
+            "(a broker that outlived its database, or one shared with another store or test run)"
+        )
+    if reason:
+        logger.warning("Refused a %s message for job %s: %s", task_kind, job_id, reason)
+        return None
+    return job
+
+
 def _json_safe(value):
     if value is None:
         return None
@@ -261,18 +306,68 @@ def job_run(*, job_id: int, work: Callable[..., object], task=None, also=None):
 
 
 # --- starting ---------------------------------------------------------------------------------
-def _enqueue(job: Job) -> None:
-    spec = get_job_kind(job.kind)
+def _enqueue(job: Job) -> bool:
+    """Sends the queued job's message unless it was sent; returns whether it sent it.
+
+    The job's `enqueued_at` is claimed first (one conditional UPDATE), so the on-commit send
+    and the sweep never both send it. When the broker cannot be reached the failure is logged,
+    the claim given back and the job stays queued, saying so: the sweep sends it later.
+    """
+    claimed_at = timezone.now()
+    claimed = Job.objects.filter(
+        pk=job.pk, status=JobStatus.QUEUED, enqueued_at__isnull=True
+    ).update(enqueued_at=claimed_at)
+    if not claimed:
+        return False
     try:
-        spec.task.apply_async(args=[job.pk], task_id=job.celery_task_id, queue=job.queue or None)
-    except Exception as exc:  # the broker is unreachable: say so on the job, not with a 500
-        logger.exception("Could not enqueue job %s", job.pk)
-        Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
-            status=JobStatus.FAILED,
-            finished_at=timezone.now(),
-            message=_("Could not reach the task queue"),
-            error=_error_text(exc),
+        spec = get_job_kind(job.kind)
+    except UnknownJobKind as exc:  # the code of this kind is gone: nothing can ever run it
+        _finish_queued(job.pk, exc)
+        return False
+    try:
+        spec.task.apply_async(
+            args=[job.pk],
+            kwargs=_message_kwargs(job),
+            task_id=job.celery_task_id,
+            queue=job.queue or None,
         )
+    except Exception as exc:
+        logger.exception("Could not send job %s to the task queue; the sweep will retry", job.pk)
+        Job.objects.filter(pk=job.pk, enqueued_at=claimed_at).update(
+            enqueued_at=None,
+            message=_("Waiting for the task queue (%(error)s); trying again soon")
+            % {"error": str(exc)[:120]},
+        )
+        return False
+    return True
+
+
+def _finish_queued(job_id: int, exc: BaseException) -> None:
+    Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        message=str(exc)[:255],
+        error=_error_text(exc),
+    )
+
+
+def enqueue_pending_jobs(*, now: datetime | None = None) -> int:
+    """Sends the queued jobs whose message never reached the broker; returns how many.
+
+    Run by Celery beat every minute (`ai.enqueue_pending_jobs`): a job committed while the
+    broker was down runs once the broker is back, without anyone retrying it by hand.
+    """
+    now = now or timezone.now()
+    pending = (
+        Job.objects.filter(
+            status=JobStatus.QUEUED,
+            enqueued_at__isnull=True,
+            created_at__lte=now - ENQUEUE_GRACE,
+        )
+        .exclude(celery_task_id="")  # run in a process of its own (job_run_here), never sent
+        .order_by("pk")
+    )
+    return sum(_enqueue(job) for job in pending)
 
 
 def _dedupe_key(spec: JobKind, params: dict) -> str:
@@ -330,7 +425,7 @@ def _create(
                 raise
             running.started_now = False
             return running
-        transaction.on_commit(partial(_enqueue, job))
+        after_commit(_enqueue, job)
     job.started_now = True
     return job
 

@@ -68,7 +68,12 @@ class Job(models.Model):
 
     kind = models.CharField(_("kind"), max_length=80, db_index=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A random id per job: the Celery task id, and the job's token. Every message carries it
+    # (with the kind) and a message whose token is not its row's is refused (ai/jobs.py).
     celery_task_id = models.CharField(_("Celery task id"), max_length=64, blank=True)
+    # When the message reached the broker; empty while it has not (the broker was down when
+    # the job committed): the sweep `ai.enqueue_pending_jobs` sends those.
+    enqueued_at = models.DateTimeField(_("sent to the task queue"), null=True, blank=True)
     # Remembered so a retry goes where the first attempt went (tests use queues of their own).
     queue = models.CharField(_("queue"), max_length=120, blank=True)
     status = models.CharField(

@@ -8,7 +8,13 @@ from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .jobs import JobReporter, job_kind
+from .jobs import JobReporter, enqueue_pending_jobs, job_kind
+
+
+@shared_task(name="ai.enqueue_pending_jobs", ignore_result=True)
+def enqueue_pending_jobs_periodic() -> int:
+    """Celery beat: sends the queued jobs the broker never got (it was down); how many."""
+    return enqueue_pending_jobs()
 
 
 @job_kind(

@@ -28,6 +28,7 @@ from shop.permissions import can_translate, is_translator_only
 
 from . import services
 from .admin_import import product_import_urls
+from .admin_stock import StaleSafeVariantForm
 from .exporters import export_shopify_csv
 from .images import validate_image_file
 from .models import (
@@ -116,6 +117,8 @@ class GemstoneTypeAdmin(TranslatorAwareAdmin):
 
 class ProductVariantInline(admin.TabularInline):
     model = ProductVariant
+    # Stock and prices left as shown are not written back: a sale meanwhile stays.
+    form = StaleSafeVariantForm
     extra = 0
     fields = (
         "sku",
@@ -318,9 +321,26 @@ class StockAdmin(admin.ModelAdmin):
         url = reverse("admin:catalog_product_change", args=[obj.product_id])
         return format_html('<a href="{}">{}</a>', url, obj.product.handle)
 
+    def get_changelist_form(self, request, **kwargs):
+        # Stock and prices left as shown are not written back: a sale meanwhile stays.
+        return super().get_changelist_form(request, form=StaleSafeVariantForm, **kwargs)
+
     def save_model(self, request, obj: ProductVariant, form, change) -> None:
         with transaction.atomic():
-            super().save_model(request, obj, form, change)
+            if isinstance(form, StaleSafeVariantForm):
+                form.save_guarded()
+                for name in form.conflicts:
+                    self.message_user(
+                        request,
+                        _(
+                            "%(sku)s: %(field)s changed while you were editing (a sale, or "
+                            "another person's edit) and was not overwritten. Check it again."
+                        )
+                        % {"sku": obj.sku or obj.pk, "field": form.fields[name].label or name},
+                        messages.WARNING,
+                    )
+            else:
+                super().save_model(request, obj, form, change)
             services.product_refresh_availability(product=obj.product)
 
 

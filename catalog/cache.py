@@ -15,7 +15,8 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+
+from shop.events import after_commit
 
 VERSION_KEY = "catalog:version"
 T = TypeVar("T")
@@ -43,7 +44,7 @@ def catalog_changed(**_signal_kwargs) -> None:
     between the two would otherwise cache them under the new version.
     """
     _bump()
-    transaction.on_commit(_bump)
+    after_commit(_bump)
 
 
 def listing_cached(parts: tuple, compute: Callable[[], T]) -> T:

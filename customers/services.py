@@ -143,6 +143,9 @@ def _address_fields(fields: dict) -> dict:
 
 
 def _clear_default(*, user: User, keep: Address | None = None) -> None:
+    # Locks the customer's row: two "make default" at the same moment take turns, so the
+    # second clears the first's default instead of failing on the one-default constraint.
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
     others = Address.objects.filter(user=user, is_default=True)
     if keep is not None and keep.pk:
         others = others.exclude(pk=keep.pk)

@@ -138,10 +138,10 @@ def _cart_data(request) -> dict:
         {
             "id": item.line.pk,
             "variant_id": item.variant.pk,
-            "sku": item.variant.sku,
+            "sku": item.sku,
             "product_name": item.name,
             "variant_title": item.variant_title,
-            "product_url": item.product.get_absolute_url(),
+            "product_url": item.url,
             "image_url": item.image_url,
             "quantity": item.quantity,
             "unit_price": amount(item.unit_price),
@@ -422,7 +422,9 @@ class CheckoutView(OrdersAPIView):
         summary="Place and pay for the order of your cart",
         description=(
             "Charges the card and places the order in one step. Sending the same "
-            "idempotency_key again returns the same order (200) without charging again. "
+            "idempotency_key again returns the same order (200) without charging again: to "
+            "the same account, or for a guest to the same session (cart); from anywhere else "
+            "it is a 409 with code already_placed and no order data. "
             "402: the payment was declined (code card_declined) or failed (processing_error: "
             "a retry may work; use a new idempotency_key for a new attempt). 409: an item is "
             "out of stock or unavailable, or the total is not expected_total (total_changed)."
@@ -441,7 +443,8 @@ class CheckoutView(OrdersAPIView):
             200: OpenApiResponse(OrderOutput, description="Already placed with this key"),
             402: OpenApiResponse(ErrorOutput, description="Payment declined or failed"),
             409: OpenApiResponse(
-                ErrorOutput, description="Out of stock, total changed, or key reused"
+                ErrorOutput,
+                description="Out of stock, total changed, key reused, or already placed",
             ),
             400: ERRORS[400],
         },

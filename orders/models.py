@@ -238,6 +238,17 @@ class Order(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    # One marker per e-mail kind (orders.emails), claimed atomically before sending: a retried
+    # task or a second click sends nothing more; the sweep sends what is still unmarked.
+    confirmation_email_sent_at = models.DateTimeField(
+        _("confirmation e-mail sent"), null=True, blank=True
+    )
+    shipped_email_sent_at = models.DateTimeField(_("shipping e-mail sent"), null=True, blank=True)
+    # The bag the order was placed from: a guest's replay of the checkout is answered with the
+    # order only from that bag (the same session), never to whoever knows the key and e-mail.
+    cart = models.ForeignKey(
+        Cart, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("order")

@@ -8,7 +8,6 @@ number beyond the call to `charge`: gateways return the last four digits for the
 from __future__ import annotations
 
 import hashlib
-import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,8 +67,14 @@ class PaymentGateway(ABC):
         test gateway, the card number). The same `idempotency_key` must never charge twice."""
 
     @abstractmethod
-    def refund(self, *, reference: str, amount: Decimal, currency: str) -> RefundResult:
-        """Gives back `amount` of the charge with gateway `reference`."""
+    def refund(
+        self, *, reference: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> RefundResult:
+        """Gives back `amount` of the charge with gateway `reference`.
+
+        The same `idempotency_key` must never refund twice: a refund sent again with it (a
+        retry after a timeout or a failure on our side) answers with the first refund.
+        """
 
 
 def card_digits(token: str) -> str:
@@ -123,10 +128,14 @@ class TestGateway(PaymentGateway):
             card_last4=last4,
         )
 
-    def refund(self, *, reference: str, amount: Decimal, currency: str) -> RefundResult:
+    def refund(
+        self, *, reference: str, amount: Decimal, currency: str, idempotency_key: str
+    ) -> RefundResult:
         if not reference.startswith("test_ch_") or amount <= 0:
             return RefundResult(False, message=_("The test gateway does not know this payment."))
-        return RefundResult(True, reference=f"test_re_{uuid.uuid4().hex[:24]}")
+        # Derived from the key, as a real provider answers a repeated key with the first refund.
+        digest = hashlib.sha256(f"{reference}:{idempotency_key}".encode()).hexdigest()[:24]
+        return RefundResult(True, reference=f"test_re_{digest}")
 
 
 @lru_cache(maxsize=4)

@@ -301,6 +301,9 @@ class CartItem:
     unit_price: Decimal
     quantity: int
     problem: str = ""
+    # Empty for an item no longer published: its page, picture and SKU are not public.
+    url: str = ""
+    sku: str = ""
 
     @property
     def line_total(self) -> Decimal:
@@ -369,13 +372,26 @@ def cart_summary(cart, *, language: str) -> CartSummary:
     for line in lines:
         variant = line.variant
         product = variant.product
+        if product.status != PublicationStatus.PUBLISHED:
+            # Unpublished since it was added: its name (perhaps a launch not yet announced),
+            # page, picture and SKU are not shown; the line can still be removed.
+            summary.items.append(
+                CartItem(
+                    line=line,
+                    variant=variant,
+                    product=product,
+                    name=_("Item no longer available"),
+                    variant_title="",
+                    image_url="",
+                    unit_price=variant.price,
+                    quantity=line.quantity,
+                    problem=_("This item is no longer available. Please remove it from your bag."),
+                )
+            )
+            continue
         name = product_display_name(product, language=language)
         problem = ""
-        if product.status != PublicationStatus.PUBLISHED:
-            problem = _("%(name)s is no longer available. Please remove it from your bag.") % {
-                "name": name
-            }
-        elif variant.stock_quantity == 0:
+        if variant.stock_quantity == 0:
             problem = _("%(name)s is sold out. Please remove it from your bag.") % {"name": name}
         elif line.quantity > variant.stock_quantity:
             problem = ngettext(
@@ -394,6 +410,8 @@ def cart_summary(cart, *, language: str) -> CartSummary:
                 unit_price=variant.price,
                 quantity=line.quantity,
                 problem=problem,
+                url=product.get_absolute_url(),
+                sku=variant.sku,
             )
         )
     return summary

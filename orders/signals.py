@@ -5,6 +5,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from shop.events import after_commit
+
 from .models import Cart, ExchangeRate
 from .selectors import CART_SESSION_KEY, clear_exchange_rate_cache, guest_cart_id
 
@@ -14,7 +16,10 @@ logger = logging.getLogger(__name__)
 @receiver(post_save, sender=ExchangeRate)
 @receiver(post_delete, sender=ExchangeRate)
 def exchange_rate_changed(**kwargs) -> None:
+    # Now, and again once the change commits: a page that read the rates in between would
+    # otherwise keep the old ones cached for a minute after the merchant's save.
     clear_exchange_rate_cache()
+    after_commit(clear_exchange_rate_cache)
 
 
 @receiver(user_logged_in)

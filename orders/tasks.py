@@ -2,26 +2,21 @@
 
 By default an order e-mail is sent inline right after the order's transaction commits (the
 console or SMTP backend); with SHOP_ORDER_EMAILS_VIA_CELERY=True it is queued for a Celery
-worker instead, so a slow mail server never slows the checkout.
+worker instead, so a slow mail server never slows the checkout. Either way the send runs
+through shop.events.after_commit: a broker or mail server that is down is logged and can never
+undo or hide the committed order. Each e-mail is sent once (orders.emails.order_email_send);
+Celery beat runs `orders.send_pending_emails` every SHOP_ORDER_EMAIL_RETRY_SECONDS to send
+those that could not be sent or queued.
 """
 
 import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+
+from shop.events import after_commit
 
 logger = logging.getLogger(__name__)
-
-
-def _send(order_id: int, kind: str) -> None:
-    from .emails import send_order_email
-    from .models import Order
-
-    order = Order.objects.filter(pk=order_id).prefetch_related("lines").first()
-    if order is None:  # deleted since: nothing to tell anyone
-        return
-    send_order_email(order=order, kind=kind)
 
 
 @shared_task(
@@ -30,22 +25,37 @@ def _send(order_id: int, kind: str) -> None:
     retry_backoff=True,
     max_retries=5,
 )
-def send_order_email_task(order_id: int, kind: str) -> None:
-    _send(order_id, kind)
+def send_order_email_task(order_id: int, kind: str) -> bool:
+    from .emails import order_email_send
+
+    return order_email_send(order_id=order_id, kind=kind)
+
+
+@shared_task(name="orders.send_pending_emails", ignore_result=True)
+def send_pending_order_emails() -> int:
+    """Celery beat: sends the order e-mails that could not be sent or queued; how many."""
+    from .emails import order_emails_send_pending
+
+    return order_emails_send_pending()
 
 
 def _send_inline(order_id: int, kind: str) -> None:
+    from .emails import order_email_send
+
     try:
-        _send(order_id, kind)
+        order_email_send(order_id=order_id, kind=kind)
     except Exception:
-        # The order is placed and paid; a mail server problem must not turn that into an error.
+        # The order is placed and paid; the sweep sends the e-mail once the server is back.
         logger.exception("Could not send the %s e-mail of order %s", kind, order_id)
 
 
+def _queue(order_id: int, kind: str) -> None:
+    send_order_email_task.delay(order_id, kind)
+
+
 def queue_order_email(*, order, kind: str) -> None:
-    """Sends the order e-mail once the current transaction has committed."""
-    order_id = order.pk
+    """Sends (or queues) the order e-mail once the current transaction has committed."""
     if getattr(settings, "SHOP_ORDER_EMAILS_VIA_CELERY", False):
-        transaction.on_commit(lambda: send_order_email_task.delay(order_id, kind))
+        after_commit(_queue, order.pk, kind)
     else:
-        transaction.on_commit(lambda: _send_inline(order_id, kind))
+        after_commit(_send_inline, order.pk, kind)

@@ -214,6 +214,11 @@ SHOP_LISTING_CACHE_SECONDS = env.int("SHOP_LISTING_CACHE_SECONDS", default=300)
 SHOP_PAYMENT_GATEWAY = env.str("SHOP_PAYMENT_GATEWAY", default="orders.payments.TestGateway")
 # Send order e-mails from a Celery worker instead of inline after the order commits.
 SHOP_ORDER_EMAILS_VIA_CELERY = env.bool("SHOP_ORDER_EMAILS_VIA_CELERY", default=False)
+# An order e-mail that could not be sent or queued (mail server or broker down) is sent by
+# Celery beat's sweep, which runs this often and picks e-mails due at least this long ago...
+SHOP_ORDER_EMAIL_RETRY_SECONDS = env.int("SHOP_ORDER_EMAIL_RETRY_SECONDS", default=300)
+# ...for orders paid (or shipped) at most this many days ago: older ones are never e-mailed.
+SHOP_ORDER_EMAIL_RETRY_DAYS = env.int("SHOP_ORDER_EMAIL_RETRY_DAYS", default=3)
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -247,11 +252,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# The filesystem broker's folder (and its results). Messages name job and order ids of one
+# database: a folder must never be shared by two databases (the test suite uses its own).
+SHOP_CELERY_DIR = Path(env.str("SHOP_CELERY_DIR", default=str(VAR_DIR / "celery")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
+    _queue_dir = SHOP_CELERY_DIR / "queue"
+    _processed_dir = SHOP_CELERY_DIR / "processed"
     # Fanout exchanges (worker remote control) live here; kombu's default is ./control.
-    _control_dir = VAR_DIR / "celery" / "control"
+    _control_dir = SHOP_CELERY_DIR / "control"
     for _folder in (_queue_dir, _processed_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -261,8 +269,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_control_dir),
         "store_processed": False,
     }
-    _default_results = f"file://{VAR_DIR / 'celery' / 'results'}"
-    (VAR_DIR / "celery" / "results").mkdir(parents=True, exist_ok=True)
+    _default_results = f"file://{SHOP_CELERY_DIR / 'results'}"
+    (SHOP_CELERY_DIR / "results").mkdir(parents=True, exist_ok=True)
 else:
     _default_results = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_default_results or "") or None
@@ -275,6 +283,13 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (run by `celery -A shop worker --beat` in `make run`, or a separate
 # `celery -A shop beat` when scaled out: exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {
+    # Order e-mails that could not be sent or queued after their order committed.
+    "orders-send-pending-emails": {
+        "task": "orders.send_pending_emails",
+        "schedule": SHOP_ORDER_EMAIL_RETRY_SECONDS,
+    },
+    # AI jobs committed while the broker was down (ai/jobs.py).
+    "ai-enqueue-pending-jobs": {"task": "ai.enqueue_pending_jobs", "schedule": 60},
     "search-reindex-dirty": {
         "task": "ai.search_reindex_dirty_periodic",
         "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),

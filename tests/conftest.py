@@ -6,6 +6,14 @@ import tempfile
 import pytest
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Removes this run's broker folder (tests/settings.py), if this process made it."""
+    from django.conf import settings
+
+    if getattr(settings, "TEST_RUN_DIR_OWNED", False):
+        shutil.rmtree(settings.TEST_RUN_DIR, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings):
     """Uploaded and generated files go to a throw-away folder; static files need no manifest."""
@@ -71,3 +79,43 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+def _reset_celery_connections(app) -> None:
+    """Forgets the app's connection pools, so the next publish connects to the broker URL now
+    configured (kombu keeps one pool per URL; they are left open for their next user)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """The Celery broker is unreachable, as in an outage: a Redis port nobody listens on.
+
+    Queueing a task raises kombu's OperationalError ("Connection refused") after Celery's own
+    short publish retries, exactly what the web process meets when Redis is down.
+    """
+    from shop.celery import app
+
+    unreachable = "redis://127.0.0.1:9/0"
+    # Celery reads these environment variables before its configuration (CI sets the first).
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
+    names = ("broker_url", "broker_transport_options", "task_always_eager")
+    saved = {name: app.conf[name] for name in names}
+    app.conf.broker_url = unreachable
+    app.conf.broker_transport_options = {}
+    app.conf.task_always_eager = False
+    _reset_celery_connections(app)
+    yield app
+    app.conf.update(saved)
+    _reset_celery_connections(app)
+
+
+@pytest.fixture
+def recording_gateway(settings):
+    """The payment provider's side, recorded (tests/orders/gateways.py)."""
+    from tests.orders import gateways
+
+    settings.SHOP_PAYMENT_GATEWAY = gateways.GATEWAY_PATH
+    return gateways.reset()

@@ -1,8 +1,9 @@
 """A real Celery worker process for tests marked `worker`.
 
 It runs `celery -A shop worker` against the same broker as the test process (the filesystem
-transport by default, Redis in CI) and the test database, on a queue of its own so messages
-left over by other runs are never taken.
+transport in this run's own temporary folder by default, see tests/settings.py; Redis in CI)
+and the test database, on a queue of its own so messages left over by other runs are never
+taken.
 """
 
 import os
@@ -34,6 +35,9 @@ def celery_worker(log_path: Path) -> Iterator[str]:
     queue = f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
+        # os.environ holds DJANGO_SETTINGS_MODULE=tests.settings (pytest-django sets it): the
+        # worker reads this run's broker folder, never var/celery.
+        "SHOP_CELERY_DIR": str(settings.SHOP_CELERY_DIR),
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),

@@ -41,6 +41,7 @@ from catalog.models import (
     PublicationStatus,
     Purity,
 )
+from shop.events import after_commit
 
 from .lexical import LexicalIndex
 from .text import normalise
@@ -141,9 +142,16 @@ _lock = threading.Lock()
 _snapshot: Snapshot | None = None
 
 
-def _changed(**kwargs) -> None:
+def _bump() -> None:
     global _generation
     _generation += 1
+
+
+def _changed(**kwargs) -> None:
+    # Now, and again once the change commits: a search in between would load the catalog as
+    # it was under the new generation and serve it until the snapshot's max age.
+    _bump()
+    after_commit(_bump)
 
 
 _WATCHED = (

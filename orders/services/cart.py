@@ -48,9 +48,9 @@ def _check_quantity(quantity: int) -> None:
 
 def _check_available(*, variant: ProductVariant, quantity: int) -> None:
     if variant.product.status != PublicationStatus.PUBLISHED:
-        raise ProductUnavailable(
-            _("%(name)s is not available.") % {"name": variant_display_name(variant)}
-        )
+        # Never its name: an unpublished product may be an unannounced one. The same words
+        # as for a variant that does not exist.
+        raise ProductUnavailable(_("This product is not available."))
     if quantity > variant.stock_quantity:
         raise OutOfStock(_only_left_message(variant=variant))
 
@@ -85,10 +85,22 @@ def cart_get_or_create(*, user=None, session=None) -> Cart:
     return cart
 
 
+def _lock(cart: Cart) -> None:
+    """Serialises writes to one cart (SELECT ... FOR UPDATE; SQLite takes its write lock at
+    the start of the transaction anyway)."""
+    Cart.objects.select_for_update().filter(pk=cart.pk).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def cart_add(*, cart: Cart, variant: ProductVariant, quantity: int = 1) -> CartLine:
-    """Adds `quantity` of the variant (to the line already holding it, if any)."""
+    """Adds `quantity` of the variant (to the line already holding it, if any).
+
+    The cart's row is locked first: two adds at the same moment (a double click, two tabs)
+    take turns, so the second finds the line the first made and adds to it, instead of
+    failing on the one-line-per-item constraint or overwriting the first's quantity.
+    """
     _check_quantity(quantity)
+    _lock(cart)
     line = CartLine.objects.filter(cart=cart, variant=variant).first()
     new_quantity = quantity + (line.quantity if line else 0)
     _check_available(variant=variant, quantity=new_quantity)
@@ -143,7 +155,7 @@ def cart_merge(*, source: Cart, user) -> list[str]:
     Quantities of the same item add up, capped by the stock left; returns a note for each item
     that had to be capped or dropped, for the shopper.
     """
-    target = Cart.objects.filter(user=user).first()
+    target = Cart.objects.select_for_update().filter(user=user).first()
     if target is None:
         source.user = user
         source.session_key = ""
@@ -190,6 +202,8 @@ def cart_merge(*, source: Cart, user) -> list[str]:
 
 
 def _merge_note(*, variant: ProductVariant, quantity: int) -> str:
+    if variant.product.status != PublicationStatus.PUBLISHED:
+        return _("An item that is no longer available was removed from your bag.")
     name = variant_display_name(variant)
     if quantity <= 0:
         return _("%(name)s is no longer available and was removed from your bag.") % {"name": name}

@@ -30,6 +30,7 @@ from django_countries import countries
 
 from catalog.models import Product, ProductVariant, PublicationStatus
 from catalog.services import product_refresh_availability
+from shop.events import after_commit
 
 from ..models import Cart, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
 from ..payments import ChargeResult, PaymentGateway, get_gateway
@@ -43,6 +44,7 @@ from ..selectors import (
 from .errors import (
     EmptyCart,
     IdempotencyConflict,
+    OrderAlreadyPlaced,
     OrderError,
     OutOfStock,
     PaymentFailed,
@@ -117,8 +119,14 @@ def new_order_number() -> str:
     return f"{timezone.now():%y%m%d}-{suffix}"
 
 
-def _find_order_for_key(*, key: str, user, email: str) -> Order | None:
-    """The order an earlier submit with this key placed, if it belongs to the same shopper."""
+def _find_order_for_key(*, key: str, user, email: str, cart: Cart | None) -> Order | None:
+    """The order an earlier submit with this key placed, if it belongs to the same shopper.
+
+    A customer's replay is theirs when it comes from their account. A guest has no account: a
+    replay is answered with the order only when it comes from the bag (the session) that placed
+    it. Whoever else knows the key and the e-mail learns only that the order was placed, never
+    its address or tracking link.
+    """
     order = Order.objects.filter(idempotency_key=key).first()
     if order is None:
         return None
@@ -129,6 +137,13 @@ def _find_order_for_key(*, key: str, user, email: str) -> Order | None:
     if not same_shopper:
         raise IdempotencyConflict(
             _("This checkout was already submitted. Please reload the page and try again.")
+        )
+    if order.user_id is None and (cart is None or order.cart_id != cart.pk):
+        raise OrderAlreadyPlaced(
+            _(
+                "This order was already placed. Its confirmation was sent to your e-mail "
+                "address; the link in it shows the order."
+            )
         )
     # Tells callers (the API answers 200 instead of 201) that no new order was placed.
     order.replayed = True
@@ -142,7 +157,12 @@ def _line_name(variant: ProductVariant, language: str) -> str:
 def _refund_quietly(gateway: PaymentGateway, charge: ChargeResult, amount, currency) -> None:
     """Gives the money back when a charge succeeded but the order could not be saved."""
     try:
-        result = gateway.refund(reference=charge.reference, amount=amount, currency=currency)
+        result = gateway.refund(
+            reference=charge.reference,
+            amount=amount,
+            currency=currency,
+            idempotency_key=f"orphan-{charge.reference}"[:64],
+        )
         if not result.succeeded:
             logger.error("Refund of orphan charge %s failed: %s", charge.reference, result.message)
     except Exception:
@@ -153,6 +173,12 @@ class _Attempt:
     charge: ChargeResult | None = None
     amount: Decimal = Decimal(0)
     currency: str = ""
+    order: Order | None = None
+    # Set by the first on-commit callback: from then on the paid order stands, whatever fails.
+    committed: bool = False
+
+    def mark_committed(self) -> None:
+        self.committed = True
 
 
 def order_place(
@@ -186,7 +212,7 @@ def order_place(
             code="invalid_idempotency_key",
         )
     user = user if user is not None and user.is_authenticated else None
-    existing = _find_order_for_key(key=key, user=user, email=email)
+    existing = _find_order_for_key(key=key, user=user, email=email, cart=cart)
     if existing is not None:
         return existing
 
@@ -209,18 +235,33 @@ def order_place(
                 expected_total=expected_total,
             )
     except IntegrityError:
+        if attempt.committed:
+            return _committed_order(attempt)
         # Two submits with one key on carts with no item in common did not wait for each
         # other; the unique key let only one order in. Give this one's money back.
         if attempt.charge is not None and attempt.charge.succeeded:
             _refund_quietly(gateway, attempt.charge, attempt.amount, attempt.currency)
-        existing = _find_order_for_key(key=key, user=user, email=email)
+        existing = _find_order_for_key(key=key, user=user, email=email, cart=cart)
         if existing is not None:
             return existing
         raise
     except Exception:
+        if attempt.committed:
+            return _committed_order(attempt)
         if attempt.charge is not None and attempt.charge.succeeded:
             _refund_quietly(gateway, attempt.charge, attempt.amount, attempt.currency)
         raise
+
+
+def _committed_order(attempt: _Attempt) -> Order:
+    """The order of a transaction that committed before something raised.
+
+    On-commit work goes through shop.events.after_commit, which never raises; this is the
+    second line: an error raised after the commit (a callback registered some other way) is
+    logged, and the shopper gets their paid order instead of an error and a refund.
+    """
+    logger.exception("Order %s committed, then something failed; the order stands", attempt.order)
+    return attempt.order
 
 
 def _place_locked(
@@ -238,6 +279,8 @@ def _place_locked(
     attempt: _Attempt,
     expected_total: Decimal | None = None,
 ) -> Order:
+    # Registered first, so it runs first when the transaction commits.
+    after_commit(attempt.mark_committed)
     lines = list(cart.lines.order_by("variant_id")) if cart is not None else []
     variant_ids = sorted({line.variant_id for line in lines})
     # Locks only the variant rows (of=self), in id order, before anything is checked.
@@ -248,7 +291,7 @@ def _place_locked(
         .order_by("pk")
     }
     # A concurrent submit with the same key may have committed while we waited for the locks.
-    existing = _find_order_for_key(key=key, user=user, email=email)
+    existing = _find_order_for_key(key=key, user=user, email=email, cart=cart)
     if existing is not None:
         return existing
     if cart is not None:
@@ -266,12 +309,12 @@ def _place_locked(
 
     for line in lines:
         variant = variants[line.variant_id]
-        name = _line_name(variant, language)
         if variant.product.status != PublicationStatus.PUBLISHED:
+            # Not named: an unpublished product's name may be an unannounced one.
             raise ProductUnavailable(
-                _("%(name)s is no longer available. Please remove it from your bag.")
-                % {"name": name}
+                _("An item in your bag is no longer available. Please remove it from your bag.")
             )
+        name = _line_name(variant, language)
         if variant.stock_quantity < line.quantity:
             if variant.stock_quantity == 0:
                 message = _("Sorry, %(name)s is out of stock.") % {"name": name}
@@ -317,6 +360,7 @@ def _place_locked(
         currency=totals.currency,
         exchange_rate=totals.exchange_rate,
         idempotency_key=key,
+        cart=cart,
         shipping_method_name=method.safe_translation_getter("name", any_language=True)
         or method.code,
         carrier=method.carrier,
@@ -334,6 +378,7 @@ def _place_locked(
     except ValidationError as error:
         raise OrderError(" ".join(error.messages), code="invalid_address") from error
     order.save()
+    attempt.order = order
     order_lines = []
     for line in lines:
         variant = variants[line.variant_id]

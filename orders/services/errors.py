@@ -58,6 +58,13 @@ class IdempotencyConflict(OrderError):
     http_status = 409
 
 
+class OrderAlreadyPlaced(IdempotencyConflict):
+    """A guest's checkout replayed from another bag (session): the order exists, and only the
+    shopper who placed it (their session, their e-mail) may see it."""
+
+    code = "already_placed"
+
+
 class InvalidTransition(OrderError):
     code = "invalid_transition"
     http_status = 409

@@ -1,30 +1,17 @@
 """Interaction events (cart adds, purchases) for the recommender, recorded after commit.
 
 They are analytics: recording one must never undo or fail a cart change or an order, so they
-are written once the transaction has committed and a failure is only logged.
+are written once the transaction has committed (shop.events.after_commit, which logs a
+failure and never raises it).
 """
 
-import logging
-
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from shop.events import after_commit
 
 
 def _record(**event) -> None:
-    try:
-        try:
-            from customers.services import interaction_record
-        except ImportError:  # the customers app may not provide it yet
-            interaction_record = None
-        if interaction_record is not None:
-            interaction_record(**event)
-        else:
-            from customers.models import InteractionEvent
+    from customers.services import interaction_record
 
-            InteractionEvent.objects.create(**event)
-    except Exception:
-        logger.exception("Could not record the interaction event %s", event.get("kind"))
+    interaction_record(**event)
 
 
 def interaction_record_on_commit(
@@ -46,4 +33,4 @@ def interaction_record_on_commit(
         "country": (country or "")[:2],
         "language": (language or "")[:10],
     }
-    transaction.on_commit(lambda: _record(**event))
+    after_commit(_record, **event)

@@ -10,6 +10,8 @@ that was paid also gives the money back. Every service locks the order row first
 merchants clicking at once cannot apply two transitions from the same status.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -23,6 +25,8 @@ from catalog.services import product_refresh_availability
 from ..models import Order, OrderStatus, OrderStatusEvent, Payment
 from ..payments import get_gateway
 from .errors import InvalidTransition, OrderError, OutOfStock, RefundFailed
+
+logger = logging.getLogger(__name__)
 
 S = OrderStatus
 TRANSITIONS: dict[str, set[str]] = {
@@ -114,16 +118,41 @@ def _adjust_stock(order: Order, *, sign: int) -> None:
         product_refresh_availability(product=product)
 
 
+def refund_idempotency_key(payment: Payment) -> str:
+    """One key per payment: a refund sent again (a retry after a failure or a lost answer)
+    gets the provider's first refund back instead of a second one."""
+    return f"refund-{payment.pk}"
+
+
 def _refund_payments(order: Order, *, reason: str) -> int:
-    """Refunds every successful payment through the gateway; returns how many."""
+    """Refunds every successful payment through the gateway; returns how many.
+
+    Runs under the order's row lock, so a double click waits and then finds the order refunded
+    (the gateway is called once). When a later step fails the transaction rolls back and the
+    payment still looks unrefunded here: the retry sends the same idempotency key, and the
+    provider answers with the refund it already made.
+    """
     payments = list(order.payments.select_for_update().filter(status=Payment.Status.SUCCEEDED))
     if not payments:
         return 0
     gateway = get_gateway()
     for payment in payments:
-        result = gateway.refund(
-            reference=payment.reference, amount=payment.amount, currency=payment.currency
-        )
+        try:
+            result = gateway.refund(
+                reference=payment.reference,
+                amount=payment.amount,
+                currency=payment.currency,
+                idempotency_key=refund_idempotency_key(payment),
+            )
+        except Exception as error:  # the provider is unreachable or did not answer
+            logger.exception("Refund of payment %s failed", payment.pk)
+            raise RefundFailed(
+                _(
+                    "The payment provider did not answer (%(error)s). Nothing was changed; "
+                    "please try again: the payment will not be refunded twice."
+                )
+                % {"error": type(error).__name__}
+            ) from error
         if not result.succeeded:
             raise RefundFailed(
                 _("The payment could not be refunded: %(reason)s")

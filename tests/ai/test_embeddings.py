@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.conf import settings
 
 from ai.embeddings import EmbeddingBackendError, get_embedder
 
@@ -112,7 +113,12 @@ def test_embedding_in_a_web_process_never_imports_tensorflow():
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"DJANGO_SETTINGS_MODULE": "shop.settings", "PATH": "/usr/bin:/bin"},
+        env={
+            "DJANGO_SETTINGS_MODULE": "shop.settings",
+            "PATH": "/usr/bin:/bin",
+            # Never the store's own var/celery (tests/settings.py).
+            "SHOP_CELERY_DIR": str(settings.SHOP_CELERY_DIR),
+        },
         timeout=300,
     )
 

@@ -1,8 +1,13 @@
 """The job framework: lifecycle, enqueueing on commit, idempotent starts, retries, cancelling;
 and the model registry."""
 
+import logging
+import uuid
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ai.jobs import JobReporter, job_cancel, job_kind, job_retry, job_start
 from ai.models import Job, JobStatus, ModelVersion
@@ -174,7 +179,7 @@ def test_a_message_delivered_twice_does_not_run_the_job_again(
 
     # When the broker delivers its message again (acks_late after a lost acknowledgement)
     ProductFactory(handle="silver-ring")
-    count_rings.apply(args=[job.pk])
+    count_rings.apply(args=[job.pk], kwargs=message_of(job))
 
     # Then the job keeps its first outcome
     job.refresh_from_db()
@@ -234,6 +239,132 @@ def test_progress_reports_are_throttled_in_time(db):
     reporter.flush()
     job.refresh_from_db()
     assert (job.progress, job.message) == (99, "working")
+
+
+# --- a message runs only the job it was sent for --------------------------------------------
+def message_of(job: Job) -> dict:
+    """The keyword arguments job_start sends with a job's id: its kind and its token."""
+    return {"kind": job.kind, "token": job.celery_task_id}
+
+
+def queued_job(kind: str = "tests.count_rings", **fields) -> Job:
+    return Job.objects.create(
+        kind=kind, celery_task_id=str(uuid.uuid4()), status=JobStatus.QUEUED, **fields
+    )
+
+
+def test_a_message_for_a_job_of_another_kind_is_refused_and_logged(db, caplog):
+    # Given a queued job counting rings
+    job = queued_job()
+
+    # When messages for a scoring job arrive carrying that job's id: the id alone (the format
+    # before tokens), with another token, even with the job's own token
+    with caplog.at_level(logging.WARNING, logger="ai.jobs"):
+        score_items.apply(args=[job.pk])
+        score_items.apply(args=[job.pk], kwargs={"kind": "tests.score_items", "token": "x"})
+        score_items.apply(args=[job.pk], kwargs=message_of(job))
+
+    # Then the job is left alone and each refusal is logged
+    job.refresh_from_db()
+    assert (job.status, job.result, job.started_at) == (JobStatus.QUEUED, None, None)
+    assert caplog.text.count("Refused") == 3
+
+
+def test_a_message_from_another_database_is_refused(db, caplog):
+    """A broker folder that outlived its database (or a test run sharing the default folder)
+    holds messages for job ids that exist again, for other work, in today's database."""
+    ProductFactory(handle="gold-ring")
+    job = queued_job(params={"minimum": 1})
+
+    with caplog.at_level(logging.WARNING, logger="ai.jobs"):
+        # the message format before tokens: the id alone
+        count_rings.apply(args=[job.pk])
+        # a message sent for job #N of another database, whose token differs
+        count_rings.apply(
+            args=[job.pk], kwargs={"kind": "tests.count_rings", "token": str(uuid.uuid4())}
+        )
+
+    job.refresh_from_db()
+    assert (job.status, job.started_at) == (JobStatus.QUEUED, None)
+    assert caplog.text.count("Refused") == 2
+
+    # While the message sent for this very job runs it
+    count_rings.apply(args=[job.pk], kwargs=message_of(job))
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result["rings"] == 1
+
+
+def test_a_message_whose_job_row_is_missing_is_refused_and_logged(db, caplog):
+    with caplog.at_level(logging.WARNING, logger="ai.jobs"):
+        result = count_rings.apply(
+            args=[987654], kwargs={"kind": "tests.count_rings", "token": str(uuid.uuid4())}
+        )
+    assert result.get() is None
+    assert "987654" in caplog.text
+
+
+def test_job_start_sends_the_jobs_kind_and_token(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(
+        count_rings, "apply_async", lambda *args, **kwargs: sent.append(kwargs), raising=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="tests.count_rings")
+
+    assert sent == [
+        {
+            "args": [job.pk],
+            "kwargs": message_of(job),
+            "task_id": job.celery_task_id,
+            "queue": None,
+        }
+    ]
+    job.refresh_from_db()
+    assert job.enqueued_at is not None
+
+
+# --- a broker outage leaves the job queued; the sweep sends it --------------------------------
+def test_a_job_that_could_not_be_queued_stays_queued_and_the_failure_is_logged(
+    db, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="tests.count_rings")
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    assert job.enqueued_at is None
+    assert "task queue" in job.message
+    assert "Connection refused" in caplog.text
+
+
+def test_the_sweep_sends_queued_jobs_that_never_reached_the_broker(db, eager_celery):
+    from ai.jobs import enqueue_pending_jobs
+
+    # Given a job committed while the broker was down, a few minutes ago
+    ProductFactory(handle="gold-ring")
+    job = queued_job()
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    fresh = queued_job(kind="tests.score_items")  # just committed: its own send is under way
+    sent_before = queued_job(kind="tests.cancelled_midway", enqueued_at=timezone.now())
+    Job.objects.filter(pk=sent_before.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    # When the periodic sweep runs
+    assert enqueue_pending_jobs() == 1
+
+    # Then the stranded job ran, the others were left to their own messages
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result["rings"] == 1
+    assert Job.objects.get(pk=fresh.pk).status == JobStatus.QUEUED
+    assert Job.objects.get(pk=sent_before.pk).status == JobStatus.QUEUED
+    assert enqueue_pending_jobs() == 0
+
+
+def test_the_job_sweep_runs_every_minute_from_celery_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["ai-enqueue-pending-jobs"]
+    assert entry["task"] == "ai.enqueue_pending_jobs"
+    assert entry["schedule"] == 60
 
 
 # --- model registry ---------------------------------------------------------------------------

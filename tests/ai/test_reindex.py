@@ -162,3 +162,23 @@ def test_the_periodic_task_starts_a_job_only_when_products_are_dirty(
         job_id = search_reindex_dirty_periodic()
 
     assert Job.objects.get(pk=job_id).kind == "search.reindex_dirty"
+
+
+def test_the_search_snapshot_generation_moves_again_when_a_catalog_change_commits(
+    catalog, django_capture_on_commit_callbacks
+):
+    """A search in this process between the save and the commit loads the old catalog under
+    the new generation; without a second move at commit it would serve it until the snapshot's
+    max age (a rename changes neither the product count nor the index version)."""
+    from ai.search import snapshot
+
+    product = Product.objects.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        start = snapshot._generation
+        product.set_current_language("en")
+        product.name = "Renamed for the snapshot"
+        product.save()
+        in_transaction = snapshot._generation
+
+    assert in_transaction > start
+    assert snapshot._generation > in_transaction

@@ -5,42 +5,18 @@ the end; the test database is committed to for real (transaction=True) so the th
 each other's work.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from catalog.models import ProductVariant
-from orders.models import Order, Payment
-from orders.services import OutOfStock
+from orders.models import Cart, CartLine, Order, Payment
+from orders.services import OutOfStock, cart_add
+from tests.concurrency import run_together
 
 from .conftest import cart_with, place
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count: int, work) -> list:
-    """Runs work(index) in `count` threads released at the same instant; returns outcomes."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = work(index)
-        except Exception as error:  # kept to assert on, never swallowed silently
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def test_twenty_checkouts_racing_for_the_last_five_units_sell_exactly_five(shipping, ring):
@@ -144,3 +120,54 @@ def test_an_api_double_submit_with_one_idempotency_key_header_charges_once(
     assert responses[0].json()["number"] == responses[1].json()["number"]
     assert Order.objects.count() == Payment.objects.count() == 1
     assert ProductVariant.objects.get(pk=ring.pk).stock_quantity == 3
+
+
+def test_bag_adds_of_one_item_at_the_same_moment_all_count_and_none_fails(ring):
+    # Given a guest's bag and four requests adding the same ring at once (a double click,
+    # several tabs)
+    cart = Cart.objects.create(session_key="racing-adds")
+
+    def add(index: int):
+        variant = ProductVariant.objects.select_related("product").get(pk=ring.pk)
+        return cart_add(cart=Cart.objects.get(pk=cart.pk), variant=variant, quantity=1)
+
+    outcomes = run_together(4, add)
+
+    # Then every add succeeded (no unique-constraint error) and the bag holds all four
+    assert all(isinstance(outcome, CartLine) for outcome in outcomes), outcomes
+    assert list(CartLine.objects.filter(cart=cart).values_list("quantity", flat=True)) == [4]
+
+
+def test_bag_adds_through_the_page_at_the_same_moment_never_give_a_500(ring):
+    from django.test import Client
+
+    # Given a guest who has a bag (and so a session)
+    first = Client()
+    assert first.post("/en/cart/add/", {"variant": ring.pk, "quantity": 1}).status_code == 302
+    cookie = first.cookies["sessionid"].value
+
+    def add(index: int):
+        client = Client(raise_request_exception=False)
+        client.cookies["sessionid"] = cookie
+        return client.post("/en/cart/add/", {"variant": ring.pk, "quantity": 1}).status_code
+
+    statuses = run_together(3, add)
+
+    assert statuses == [302, 302, 302]
+    assert list(CartLine.objects.values_list("quantity", flat=True)) == [4]
+
+
+def test_a_refund_clicked_twice_at_the_same_moment_refunds_once(shipping, ring, recording_gateway):
+    from orders.services import InvalidTransition, order_refund
+
+    order = place(cart_with((ring, 2)), idempotency_key="refund-race-1")
+
+    outcomes = run_together(2, lambda index: order_refund(order=Order.objects.get(pk=order.pk)))
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == [
+        "InvalidTransition",
+        "Order",
+    ], outcomes
+    assert any(isinstance(outcome, InvalidTransition) for outcome in outcomes)
+    assert len(recording_gateway.refund_calls) == 1
+    assert ProductVariant.objects.get(pk=ring.pk).stock_quantity == 5
