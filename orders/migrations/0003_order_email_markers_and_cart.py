@@ -16,7 +16,7 @@ def mark_earlier_emails_sent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0001_initial'),
+        ('orders', '0002_refund_permission'),
     ]
 
     operations = [
