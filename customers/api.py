@@ -18,11 +18,11 @@ from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from shop.api import Pagination, error_response
 from shop.middleware import default_currency_for_language
+from shop.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .serializers import (

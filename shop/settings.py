@@ -55,6 +55,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
+# The reverse proxies in front of the store: IP addresses or networks (CIDR), comma-separated.
+# Only a request coming from one of them has its X-Forwarded-For (the client's address, for
+# throttles and sign-in lock-outs) and X-Forwarded-Proto believed (shop.net, shop.middleware).
+# Empty: the store is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -160,16 +165,20 @@ LOGIN_URL = "customers:login"
 LOGIN_REDIRECT_URL = "customers:account"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login rate limiting (django-axes): after this many failures for one e-mail from one address,
-# that pair is locked out for the cool-off time (hours).
+# Login rate limiting (django-axes) on every door (storefront, admin, API token): after this many
+# failures for one e-mail from one client address, that pair is locked out for the cool-off
+# time (hours), even with the right password. The e-mail is read from whatever field the form
+# calls it ("username" in Django's admin, "email" in ours) and lower-cased; the client address
+# is the one every other limit uses (shop.net.client_ip, TRUSTED_PROXIES).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "customers.services.axes_username"
+AXES_CLIENT_IP_CALLABLE = "shop.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "customers/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Languages and currencies -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -347,8 +356,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "shop.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Keyed by shop.net.client_ip (TRUSTED_PROXIES), never by a header the client wrote.
+        "shop.throttling.AnonRateThrottle",
+        "shop.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
