@@ -7,6 +7,7 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the store's system checks)
         from .permissions import ensure_translators_group
 
         # After every migrate (also of the test database): the Translators group and its rights.

@@ -8,6 +8,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -39,6 +40,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
+# The embedded local store (`make run`): served on this machine only.
+LOCAL_SITE = (urlsplit(SITE_URL).hostname or "") in ("127.0.0.1", "localhost", "::1")
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", SITE_URL.split("://", 1)[1].split(":")[0]]
 )
@@ -78,7 +81,6 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -221,6 +223,9 @@ SHOP_LISTING_CACHE_SECONDS = env.int("SHOP_LISTING_CACHE_SECONDS", default=300)
 # Dotted path of the payment gateway (orders.payments.PaymentGateway); the default test gateway
 # takes test card numbers only, so the checkout works offline.
 SHOP_PAYMENT_GATEWAY = env.str("SHOP_PAYMENT_GATEWAY", default="orders.payments.TestGateway")
+# The test gateway takes no money: with DEBUG off it refuses every charge unless this is set
+# (`make run` and the tests set it; a demo store may). A system check warns either way.
+SHOP_ALLOW_TEST_GATEWAY = env.bool("SHOP_ALLOW_TEST_GATEWAY", default=False)
 # Send order e-mails from a Celery worker instead of inline after the order commits.
 SHOP_ORDER_EMAILS_VIA_CELERY = env.bool("SHOP_ORDER_EMAILS_VIA_CELERY", default=False)
 
@@ -249,9 +254,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
-# EMAIL_URL: consolemail:// (default, printed by the web process), filemail:///path, or
-# smtp+tls://user:password@smtp.example.com:587 for a real server.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# EMAIL_URL: smtp+tls://user:password@smtp.example.com:587 for a real server, filemail:///path,
+# consolemail://. Unset, the local store (DEBUG, or SITE_URL on this machine) prints e-mails to
+# its console; anywhere else they are written as files to var/mail/, never to the web log
+# (password-reset links are in them), and a system check says EMAIL_URL is missing.
+# EMAIL_BACKEND (a dotted path) overrides the backend EMAIL_URL chose.
+EMAIL_URL_SET = bool(env.str("EMAIL_URL", default=""))
+_default_email_url = (
+    "consolemail://" if DEBUG or LOCAL_SITE else f"filemail://{(VAR_DIR / 'mail').resolve()}"
+)
+vars().update(env.email_url("EMAIL_URL", default=_default_email_url))
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND  # noqa: F821 (set above)
+if globals().get("EMAIL_FILE_PATH") and not os.path.isabs(EMAIL_FILE_PATH):  # noqa: F821
+    # django-environ drops the root of filemail:///var/mail; the path is meant absolute.
+    EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH  # noqa: F821
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -351,7 +367,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token <key>`: the store's own named, hashed, expiring tokens.
+        "customers.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "shop.api.exception_handler",
@@ -366,6 +383,10 @@ REST_FRAMEWORK = {
         "writes": env.str("API_THROTTLE_WRITES", default="60/min"),
     },
 }
+# API tokens (customers.ApiToken): a token expires this many days after it is made (0: never);
+# a user keeps at most API_TOKEN_MAX_PER_USER, the least recently used go first.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SHOP_NAME} API",
     "DESCRIPTION": "Catalog, cart, checkout, orders, account and wishlist.",
