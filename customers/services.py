@@ -370,3 +370,32 @@ def axes_username(request, credentials: dict | None = None) -> str | None:
             if isinstance(value, str) and value:
                 return normalize_email(value)
     return None
+
+
+# --- Housekeeping -----------------------------------------------------------------------------
+def anonymous_data_cleanup(*, now=None) -> dict:
+    """Deletes what anonymous traffic leaves behind once it is of no more use: expired sessions
+    (Django's clear_expired, as `manage.py clearsessions`), guests' interaction events older than
+    SHOP_ANONYMOUS_EVENT_RETENTION_DAYS (customers' own history is kept: it is theirs, and their
+    recommendations) and expired API tokens. Returns how many of each went."""
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    report = {}
+    engine = import_module(settings.SESSION_ENGINE)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        report["sessions"], _rows = Session.objects.filter(expire_date__lt=now).delete()
+    else:
+        engine.SessionStore.clear_expired()  # cache sessions expire by themselves
+        report["sessions"] = 0
+    retention_days = getattr(settings, "SHOP_ANONYMOUS_EVENT_RETENTION_DAYS", 90)
+    if retention_days > 0:
+        report["anonymous_events"], _rows = InteractionEvent.objects.filter(
+            user__isnull=True, created_at__lt=now - timedelta(days=retention_days)
+        ).delete()
+    else:
+        report["anonymous_events"] = 0
+    report["api_tokens"] = api_tokens_delete_expired(now=now)
+    return report

@@ -263,6 +263,9 @@ SHOP_PAYMENT_GATEWAY = env.str("SHOP_PAYMENT_GATEWAY", default="orders.payments.
 # The test gateway takes no money: with DEBUG off it refuses every charge unless this is set
 # (`make run` and the tests set it; a demo store may). A system check warns either way.
 SHOP_ALLOW_TEST_GATEWAY = env.bool("SHOP_ALLOW_TEST_GATEWAY", default=False)
+# Guests' interaction events (views, bag adds of shoppers who never signed in) are deleted after
+# this many days by the nightly clean-up (0: kept for ever); customers' events are kept.
+SHOP_ANONYMOUS_EVENT_RETENTION_DAYS = env.int("SHOP_ANONYMOUS_EVENT_RETENTION_DAYS", default=90)
 # Send order e-mails from a Celery worker instead of inline after the order commits.
 SHOP_ORDER_EMAILS_VIA_CELERY = env.bool("SHOP_ORDER_EMAILS_VIA_CELERY", default=False)
 
@@ -340,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
     "search-reindex-dirty": {
         "task": "ai.search_reindex_dirty_periodic",
         "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),
+    },
+    # Expired sessions, old anonymous events, expired API tokens (customers.tasks).
+    "cleanup-anonymous-data": {
+        "task": "customers.cleanup_anonymous_data",
+        "schedule": crontab(hour=env.int("SHOP_CLEANUP_HOUR", default=4), minute=30),
     },
     # Recommendations (issue 5): retrain and precompute every list nightly.
     "recommend-train-nightly": {
