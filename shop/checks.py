@@ -17,8 +17,11 @@ PRINTING_EMAIL_BACKENDS = {
 }
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
 def _local_site() -> bool:
-    return (urlsplit(settings.SITE_URL).hostname or "") in ("127.0.0.1", "localhost", "::1")
+    return (urlsplit(settings.SITE_URL).hostname or "") in LOCAL_HOSTS
 
 
 def _uses_test_gateway() -> bool:

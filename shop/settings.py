@@ -40,10 +40,16 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
-# The embedded local store (`make run`): served on this machine only.
-LOCAL_SITE = (urlsplit(SITE_URL).hostname or "") in ("127.0.0.1", "localhost", "::1")
+# The embedded local store (`make run`, also HOST=0.0.0.0): served from this machine.
+LOCAL_SITE = (urlsplit(SITE_URL).hostname or "") in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+# Production answers only to its own name by default: a Host header is what absolute links in
+# pages and API answers are built from. The local store answers to this machine's names.
+_site_host = urlsplit(SITE_URL).hostname or "localhost"
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", SITE_URL.split("://", 1)[1].split(":")[0]]
+    "ALLOWED_HOSTS",
+    default=list(dict.fromkeys(["127.0.0.1", "localhost", _site_host]))
+    if DEBUG or LOCAL_SITE
+    else [_site_host],
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
@@ -52,6 +58,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
@@ -127,6 +135,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads X-Forwarded-Proto (SecurityMiddleware: request.is_secure()).
+    "shop.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -348,6 +358,11 @@ CELERY_BEAT_SCHEDULE = {
     "cleanup-anonymous-data": {
         "task": "customers.cleanup_anonymous_data",
         "schedule": crontab(hour=env.int("SHOP_CLEANUP_HOUR", default=4), minute=30),
+    },
+    # Guest bags whose session has ended (orders.tasks).
+    "cleanup-guest-carts": {
+        "task": "orders.cleanup_guest_carts",
+        "schedule": crontab(hour=env.int("SHOP_CLEANUP_HOUR", default=4), minute=40),
     },
     # Recommendations (issue 5): retrain and precompute every list nightly.
     "recommend-train-nightly": {

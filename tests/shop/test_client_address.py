@@ -173,3 +173,25 @@ def test_a_spoofed_forwarded_for_cannot_lock_out_another_client(client, settings
     )
 
     assert response.status_code == 302
+
+
+# --- Other forwarded headers ------------------------------------------------------------------
+@pytest.mark.django_db
+def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(client, settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+    # Straight to the server, claiming to have come through TLS: not believed, sent to https
+    direct = client.get("/en/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_PROTO="https")
+    # Through our proxy, which terminated TLS: served
+    proxied = client.get(
+        "/en/",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+
+    assert direct.status_code == 301
+    assert direct["Location"].startswith("https://")
+    assert proxied.status_code == 200

@@ -93,7 +93,8 @@ def _settings_in(tmp_path, **variables) -> dict:
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
         "print(json.dumps({'backend': s.EMAIL_BACKEND, 'path': str(getattr(s, "
-        "'EMAIL_FILE_PATH', '')), 'allow': s.SHOP_ALLOW_TEST_GATEWAY}))"
+        "'EMAIL_FILE_PATH', '')), 'allow': s.SHOP_ALLOW_TEST_GATEWAY, "
+        "'hosts': s.ALLOWED_HOSTS, 'language_cookie_secure': s.LANGUAGE_COOKIE_SECURE}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -149,3 +150,16 @@ def test_deploy_check_names_what_production_still_has_to_set(tmp_path):
     output = result.stdout + result.stderr
     assert "shop.W001" in output  # the test gateway
     assert "shop.W004" in output  # no EMAIL_URL
+
+
+@pytest.mark.slow
+def test_production_serves_only_its_own_host_and_secures_every_cookie(tmp_path):
+    local = _settings_in(tmp_path)
+    production = _settings_in(tmp_path, SITE_URL="https://shop.example.com")
+
+    # The local store answers to 127.0.0.1 and localhost; a production store only to its own
+    # name (a Host header naming localhost must not end up in the page's absolute links)
+    assert set(local["hosts"]) == {"127.0.0.1", "localhost"}
+    assert production["hosts"] == ["shop.example.com"]
+    assert production["language_cookie_secure"] is True
+    assert local["language_cookie_secure"] is False
