@@ -236,3 +236,18 @@ def test_tokens_made_by_drf_authtoken_keep_working_after_the_migration(customer,
 
     assert _works(key)
     assert ApiToken.objects.get().prefix == key[:6]
+
+
+# --- The merchant's view ----------------------------------------------------------------------
+def test_staff_see_and_revoke_tokens_but_never_a_key(merchant_client, customer):
+    key = _obtain(name="Phone")
+    token = ApiToken.objects.get()
+
+    listing = merchant_client.get("/admin/customers/apitoken/").content.decode()
+    add = merchant_client.get("/admin/customers/apitoken/add/")
+    merchant_client.post(f"/admin/customers/apitoken/{token.pk}/delete/", {"post": "yes"})
+
+    assert "Phone" in listing and "ada@example.com" in listing
+    assert key not in listing and token.digest not in listing
+    assert add.status_code == 403
+    assert not _works(key)
