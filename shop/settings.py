@@ -228,6 +228,8 @@ AXES_CLIENT_IP_CALLABLE = "shop.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "customers/locked_out.html"
+# Its JSON answer to scripted sign-ins is for the store's own pages, not any site ("*").
+AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 
 # --- Languages and currencies -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

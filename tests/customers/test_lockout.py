@@ -93,3 +93,20 @@ def test_storefront_and_admin_share_one_count_per_email(client, settings, custom
         REMOTE_ADDR=ATTACKER,
     )
     assert response.status_code == 429
+
+
+def test_a_scripted_lock_out_answer_is_not_readable_by_other_sites(client, settings, staff):
+    # django-axes answers an XMLHttpRequest with JSON (the e-mail, the limit) and a CORS
+    # header: only the store's own origin may read it, not "*"
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _admin_login(client, "staff@example.com", "wrong")
+
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "staff@example.com", "password": PASSWORD},
+        REMOTE_ADDR=ATTACKER,
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+
+    assert response.status_code == 429
+    assert response["Access-Control-Allow-Origin"] == settings.SITE_URL
