@@ -74,6 +74,8 @@ def test_each_customer_sees_only_their_own_data(api_client, store):
 
 def test_a_guest_gets_recommendations_from_their_session(client, store):
     ExchangeRateFactory(currency="EUR")
+    # A guest with a session (a cookieless visitor's views are not recorded: bots)
+    client.post("/currency/", {"currency": "EUR", "next": "/"})
     client.get("/en/p/necklace-2/")  # records a view against the guest's session
 
     response = client.get("/api/v1/recommendations/?limit=2&lang=fr&currency=EUR")
