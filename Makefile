@@ -34,6 +34,9 @@ setup: install
 
 # The demo login and the e-mails name the address actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+# The local store pays with the test gateway (test card numbers), allowed explicitly: with
+# DEBUG off it refuses every charge otherwise (README: "Security: deployment").
+run: export SHOP_ALLOW_TEST_GATEWAY ?= true
 run: setup
 	@echo "Serving the store on http://$(HOST):$(PORT)/ with a Celery worker (Ctrl-C stops both)."
 	@cat "$${SHOP_VAR_DIR:-var}/demo-login.txt" 2>/dev/null || true

@@ -43,6 +43,8 @@ def configure_environment() -> str:
     os.environ["SHOP_VAR_DIR"] = scratch
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
     os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    # It pays with the test gateway with DEBUG off, which must be allowed explicitly.
+    os.environ["SHOP_ALLOW_TEST_GATEWAY"] = "true"
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     else:

@@ -18,6 +18,7 @@ from ai import services as ai_services
 from customers.models import InteractionEvent
 from customers.services import interaction_record
 from orders.selectors import babel_locale, convert_price, exchange_rates, format_price
+from shop.middleware import CURRENCY_SESSION_KEY
 
 from . import selectors
 from .cache import listing_cached
@@ -309,9 +310,15 @@ def _select_variant(request: HttpRequest, variants: list):
 
 
 def _record_view(request: HttpRequest, product, language: str) -> None:
-    """One INSERT for the recommender; a guest gets a session so their history can count."""
-    if request.session.session_key is None:
-        request.session.save()
+    """One INSERT for the recommender. A guest's view counts only when they already have a
+    session (they chose a currency, filled a bag...): a cookieless visitor, a bot most often,
+    must not create a session row and an event on every page it fetches."""
+    if not request.user.is_authenticated:
+        # Loading it drops a made-up or expired cookie's key (one indexed read, which the
+        # bag in the page header needs anyway).
+        request.session.get(CURRENCY_SESSION_KEY)
+        if not request.session.session_key:
+            return
     interaction_record(
         kind=InteractionEvent.Kind.VIEW,
         product_id=product.pk,

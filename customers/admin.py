@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from .models import Address, InteractionEvent, User, WishlistItem
+from .models import Address, ApiToken, InteractionEvent, User, WishlistItem
 
 
 class AddressInline(admin.StackedInline):
@@ -168,3 +168,22 @@ class InteractionEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("session"))
     def session_key_short(self, event: InteractionEvent) -> str:
         return event.session_key[:8]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds which API token, and since when it was used: staff may revoke (delete) one,
+    e.g. for a customer who lost a device; nobody sees or makes a key here."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "name", "prefix")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at")
+    fields = readonly_fields
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -15,19 +15,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from shop.api import Pagination, error_response
 from shop.middleware import default_currency_for_language
+from shop.throttling import ScopedRateThrottle
 
 from . import selectors, services
+from .models import ApiToken
 from .serializers import (
     AddressBookInput,
     AddressBookOutput,
+    ApiTokenInput,
+    ApiTokenOutput,
+    NewApiTokenOutput,
     ProfileInput,
     ProfileOutput,
     RegisterInput,
@@ -66,9 +69,8 @@ def _validated(serializer_class, request, *, partial: bool = False) -> dict:
     return serializer.validated_data
 
 
-def _token_for(user) -> str:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+def _token_for(user, name: str = "") -> str:
+    return services.api_token_create(user=user, name=name).key
 
 
 class CustomersAPIView(APIView):
@@ -156,7 +158,54 @@ class TokenView(CustomersAPIView):
             )
         # A sign-in like any other: axes resets its failure count, last_login is updated.
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
-        return Response({"token": _token_for(user)})
+        return Response({"token": _token_for(user, data.get("name", ""))})
+
+
+def _current_token_id(request) -> int | None:
+    return request.auth.pk if isinstance(request.auth, ApiToken) else None
+
+
+class ApiTokenListView(AccountAPIView):
+    @extend_schema(
+        operation_id="account_tokens_list",
+        summary="Your API tokens",
+        description="Every token you hold, newest first, with when it was last used and when "
+        "it expires (never the key itself). Changing or resetting your password revokes them.",
+        responses={200: ApiTokenOutput(many=True)},
+        tags=["account"],
+    )
+    def get(self, request):
+        tokens = selectors.api_tokens_for_user(user=request.user)
+        context = {"current_token_id": _current_token_id(request)}
+        return Response(ApiTokenOutput(tokens, many=True, context=context).data)
+
+    @extend_schema(
+        operation_id="account_tokens_create",
+        summary="Make another API token",
+        description="The key is in the answer once and cannot be shown again.",
+        request=ApiTokenInput,
+        responses={201: NewApiTokenOutput},
+        tags=["account"],
+    )
+    def post(self, request):
+        data = _validated(ApiTokenInput, request)
+        created = services.api_token_create(user=request.user, name=data.get("name", ""))
+        body = {**ApiTokenOutput(created.token).data, "current": False, "token": created.key}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenDetailView(AccountAPIView):
+    @extend_schema(
+        operation_id="account_tokens_destroy",
+        summary="Revoke one of your API tokens",
+        description="It stops working at once (also when it is the one this request used).",
+        responses={204: OpenApiResponse(description="Revoked.")},
+        tags=["account"],
+    )
+    def delete(self, request, token_id: int):
+        if not services.api_token_revoke(user=request.user, token_id=token_id):
+            raise exceptions.NotFound(_("You have no API token with this id."))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Profile ----------------------------------------------------------------------------------

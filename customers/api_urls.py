@@ -8,6 +8,12 @@ urlpatterns = [
     path("account/", api.ProfileView.as_view(), name="api-account"),
     path("account/register/", api.RegisterView.as_view(), name="api-account-register"),
     path("account/token/", api.TokenView.as_view(), name="api-account-token"),
+    path("account/tokens/", api.ApiTokenListView.as_view(), name="api-account-tokens"),
+    path(
+        "account/tokens/<int:token_id>/",
+        api.ApiTokenDetailView.as_view(),
+        name="api-account-token-detail",
+    ),
     path("account/addresses/", api.AddressListView.as_view(), name="api-account-addresses"),
     path(
         "account/addresses/<int:address_id>/",

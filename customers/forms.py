@@ -57,6 +57,15 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is it for?"),
+        max_length=100,
+        required=False,
+        help_text=_("An app or a device, so you can tell your tokens apart."),
+    )
+
+
 class PreferencesMixin(forms.Form):
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=_language_choices)
     preferred_currency = forms.ChoiceField(label=_("Preferred currency"), choices=_currency_choices)

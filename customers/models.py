@@ -55,6 +55,16 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def save(self, *args, **kwargs) -> None:
+        # set_password() leaves the new raw password in _password until the save; Django's
+        # rehash on sign-in (a hasher upgrade) clears it first, so only a real change counts.
+        # Every path (change and reset pages, admin, changepassword) revokes the API tokens:
+        # whoever had the old password may have taken a token with it.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
+
 
 class Address(models.Model):
     """A postal address in the customer's address book; orders copy it when placed."""
@@ -141,3 +151,30 @@ class InteractionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id} by {self.user_id or self.session_key}"
+
+
+class ApiToken(models.Model):
+    """A named API key of one user (`Authorization: Token <key>`).
+
+    Only the key's SHA-256 is stored (a 160-bit random key needs no slow hash): the key is
+    shown once, when made. A user may hold several (one per app or device), sees when each
+    was last used, and revokes any of them; a password change revokes them all.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, so its owner can tell their tokens apart.
+    prefix = models.CharField(_("starts with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=["expires_at"], name="apitoken_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from catalog.models import Product
 from catalog.selectors import published_products, with_card_data
 
-from .models import Address, User, WishlistItem
+from .models import Address, ApiToken, User, WishlistItem
 
 # Larger ids cannot exist and would overflow SQLite's integer binding.
 MAX_ID = 2**63 - 1
+
+
+def api_tokens_for_user(*, user: User) -> list[ApiToken]:
+    """The user's live API tokens, newest first (expired ones no longer count)."""
+    now = timezone.now()
+    return list(
+        ApiToken.objects.filter(user=user).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+    )
 
 
 def addresses_for_user(*, user: User) -> QuerySet[Address]:

@@ -91,6 +91,42 @@ class ProfileOutput(serializers.Serializer):
 class TokenInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = Text(max_length=128, write_only=True, trim_whitespace=False)
+    name = Text(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="What the token is for (an app, a device), to tell your tokens apart.",
+    )
+
+
+class ApiTokenInput(serializers.Serializer):
+    name = Text(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="What the token is for (an app, a device), to tell your tokens apart.",
+    )
+
+
+class ApiTokenOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="The token's first characters.")
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True, help_text="To the minute.")
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="null: never expires.")
+    current = serializers.SerializerMethodField(
+        help_text="True for the token this request was authenticated with."
+    )
+
+    def get_current(self, token) -> bool:
+        return token.pk == self.context.get("current_token_id")
+
+
+class NewApiTokenOutput(ApiTokenOutput):
+    token = serializers.CharField(
+        help_text='The key, shown only now: send it as "Authorization: Token <token>".'
+    )
 
 
 class TokenOutput(serializers.Serializer):

@@ -6,18 +6,24 @@ customer can fix comes back as a django ValidationError keyed by field name.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.middleware import CURRENCY_SESSION_KEY
 
-from .models import Address, InteractionEvent, User, WishlistItem
+from .models import Address, ApiToken, InteractionEvent, User, WishlistItem
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +136,78 @@ def customer_apply_preferences(sender, request, user, **kwargs) -> None:
     if session is not None and currency in settings.SHOP_CURRENCIES:
         session[CURRENCY_SESSION_KEY] = currency
         request.currency = currency
+
+
+# --- API tokens -------------------------------------------------------------------------------
+# A token's last use is written at most this often (seconds), not on every request.
+API_TOKEN_TOUCH_SECONDS = 60
+
+
+def api_token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: ApiToken
+    key: str  # shown to its owner once, never stored
+
+
+def api_token_create(*, user: User, name: str = "") -> NewApiToken:
+    """Makes a token for the user; expires after API_TOKEN_TTL_DAYS (0: never). Past
+    API_TOKEN_MAX_PER_USER tokens, the least recently used ones are revoked."""
+    name = (name or "").strip()[:100] or str(_("API token"))
+    key = secrets.token_hex(20)
+    ttl_days = getattr(settings, "API_TOKEN_TTL_DAYS", 0)
+    token = ApiToken(
+        user=user,
+        name=name,
+        digest=api_token_digest(key),
+        prefix=key[:6],
+        expires_at=timezone.now() + timedelta(days=ttl_days) if ttl_days > 0 else None,
+    )
+    token.full_clean(exclude=["user", "digest", "prefix"])
+    with transaction.atomic():
+        token.save()
+        keep = max(1, getattr(settings, "API_TOKEN_MAX_PER_USER", 20))
+        stale = list(
+            ApiToken.objects.filter(user=user)
+            .order_by(Coalesce("last_used_at", "created_at").desc(), "-pk")
+            .values_list("pk", flat=True)[keep:]
+        )
+        if stale:
+            ApiToken.objects.filter(pk__in=stale).delete()
+    return NewApiToken(token=token, key=key)
+
+
+def api_token_authenticate(*, key: str) -> ApiToken | None:
+    """The live token with this key (its user loaded), or None (unknown or expired). Records
+    the use, at most once a minute per token."""
+    if not key or len(key) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=api_token_digest(key)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= (
+        API_TOKEN_TOUCH_SECONDS
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revokes one of the user's tokens; False when they have none with this id."""
+    deleted, _rows = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+def api_tokens_delete_expired(*, now=None) -> int:
+    deleted, _rows = ApiToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
 
 
 # --- Address book -----------------------------------------------------------------------------
@@ -290,3 +368,32 @@ def axes_username(request, credentials: dict | None = None) -> str | None:
             if isinstance(value, str) and value:
                 return normalize_email(value)
     return None
+
+
+# --- Housekeeping -----------------------------------------------------------------------------
+def anonymous_data_cleanup(*, now=None) -> dict:
+    """Deletes what anonymous traffic leaves behind once it is of no more use: expired sessions
+    (Django's clear_expired, as `manage.py clearsessions`), guests' interaction events older than
+    SHOP_ANONYMOUS_EVENT_RETENTION_DAYS (customers' own history is kept: it is theirs, and their
+    recommendations) and expired API tokens. Returns how many of each went."""
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    report = {}
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        report["sessions"], _rows = Session.objects.filter(expire_date__lt=now).delete()
+    else:
+        # Whatever the engine does (cache sessions expire by themselves); not counted.
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+        report["sessions"] = 0
+    retention_days = getattr(settings, "SHOP_ANONYMOUS_EVENT_RETENTION_DAYS", 90)
+    if retention_days > 0:
+        report["anonymous_events"], _rows = InteractionEvent.objects.filter(
+            user__isnull=True, created_at__lt=now - timedelta(days=retention_days)
+        ).delete()
+    else:
+        report["anonymous_events"] = 0
+    report["api_tokens"] = api_tokens_delete_expired(now=now)
+    return report

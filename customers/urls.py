@@ -30,6 +30,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profile/", views.profile, name="profile"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("addresses/", views.address_list, name="addresses"),
     path("addresses/add/", views.address_add, name="address_add"),
     path("addresses/<int:address_id>/", views.address_edit, name="address_edit"),

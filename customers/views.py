@@ -28,6 +28,7 @@ from shop.middleware import CURRENCY_SESSION_KEY
 from . import selectors, services
 from .forms import (
     AddressForm,
+    ApiTokenForm,
     CustomerPasswordResetForm,
     LoginForm,
     ProfileForm,
@@ -213,6 +214,37 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile has been saved."))
             return _in_language(redirect("customers:profile"), user.preferred_language)
     return render(request, "customers/profile.html", {"form": form})
+
+
+# --- API tokens -------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The customer's API tokens: when each was made, last used and expires; a new one's key is
+    shown on the answer to the POST that made it, once (never stored, never in a redirect)."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        new_token = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    context = {
+        "tokens": selectors.api_tokens_for_user(user=request.user),
+        "form": form,
+        "new_token": new_token,
+    }
+    response = render(request, "customers/api_tokens.html", context)
+    if new_token is not None:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if not services.api_token_revoke(user=request.user, token_id=token_id):
+        raise Http404(_("You have no API token with this id."))
+    messages.success(request, _("The token has been revoked: it no longer works."))
+    return redirect("customers:api_tokens")
 
 
 # --- Address book -----------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from catalog.models import ProductVariant
+from shop.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .models import CartLine, Order

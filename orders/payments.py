@@ -8,6 +8,7 @@ number beyond the call to `charge`: gateways return the last four digits for the
 from __future__ import annotations
 
 import hashlib
+import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 DEFAULT_GATEWAY = "orders.payments.TestGateway"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class PaymentGateway(ABC):
 
     #: Stored on each Payment so the merchant sees which provider took the money.
     code: str = "gateway"
+    #: True for a gateway that takes no real money (refused in production unless allowed).
+    is_test_gateway: bool = False
 
     @abstractmethod
     def charge(
@@ -91,6 +96,7 @@ class TestGateway(PaymentGateway):
     __test__ = False  # not a pytest test class despite its name
 
     code = "test"
+    is_test_gateway = True
     SUCCESS_CARD = "4242424242424242"
     DECLINED_CARD = "4000000000000002"
     PROCESSING_ERROR_CARD = "4000000000000119"
@@ -100,6 +106,20 @@ class TestGateway(PaymentGateway):
     ) -> ChargeResult:
         digits = card_digits(token)
         last4 = digits[-4:]
+        if not test_gateway_allowed():
+            # A store in production left on the test gateway would mark orders paid for test
+            # card numbers: no money, goods shipped. It takes no order until it is set up.
+            logger.error(
+                "The test payment gateway refused a charge: DEBUG is off. Set "
+                "SHOP_PAYMENT_GATEWAY to a real provider, or SHOP_ALLOW_TEST_GATEWAY=true for a "
+                "store that takes test payments on purpose."
+            )
+            return ChargeResult(
+                ChargeResult.FAILED,
+                message=_(
+                    "This store cannot take payments yet. Please try again later or contact us."
+                ),
+            )
         if amount <= 0:
             return ChargeResult(ChargeResult.FAILED, message=_("The amount to charge is invalid."))
         if digits == self.SUCCESS_CARD:
@@ -136,6 +156,12 @@ class TestGateway(PaymentGateway):
         # Derived from the key, as a real provider answers a repeated key with the first refund.
         digest = hashlib.sha256(f"{reference}:{idempotency_key}".encode()).hexdigest()[:24]
         return RefundResult(True, reference=f"test_re_{digest}")
+
+
+def test_gateway_allowed() -> bool:
+    """The test gateway runs with DEBUG on, or where SHOP_ALLOW_TEST_GATEWAY says so (`make
+    run`, the tests, a demo store)."""
+    return bool(settings.DEBUG or getattr(settings, "SHOP_ALLOW_TEST_GATEWAY", False))
 
 
 @lru_cache(maxsize=4)

@@ -1,4 +1,4 @@
-"""Background jobs of the orders app: order e-mails.
+"""Background jobs of the orders app: order e-mails, and the nightly clean-up of guest bags.
 
 By default an order e-mail is sent inline right after the order's transaction commits (the
 console or SMTP backend); with SHOP_ORDER_EMAILS_VIA_CELERY=True it is queued for a Celery
@@ -59,3 +59,14 @@ def queue_order_email(*, order, kind: str) -> None:
         after_commit(_queue, order.pk, kind)
     else:
         after_commit(_send_inline, order.pk, kind)
+
+
+@shared_task(name="orders.cleanup_guest_carts")
+def cleanup_guest_carts() -> int:
+    """Nightly (Celery beat): deletes guest bags whose session is gone (see
+    orders.services.cart.cart_delete_orphaned_guest_carts); returns how many went."""
+    from .services.cart import cart_delete_orphaned_guest_carts
+
+    deleted = cart_delete_orphaned_guest_carts()
+    logger.info("Deleted %s guest bags whose session had ended", deleted)
+    return deleted

@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import (
@@ -28,6 +29,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.template import engines
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -199,20 +201,25 @@ _REDOC_PAGE = """<!DOCTYPE html>
     <style>body { margin: 0; padding: 0; }</style>
   </head>
   <body>
-    <div id="redoc-container"></div>
+    <div id="redoc-container" data-schema-url="{{ schema_url }}"></div>
+    {{ settings|json_script:"redoc-settings" }}
     <script src="{{ redoc_standalone }}"></script>
-    <script>
-      Redoc.init("{{ schema_url|escapejs }}", {{ settings|safe }},
-                 document.getElementById("redoc-container"));
-    </script>
+    <script src="{{ redoc_init }}"></script>
   </body>
 </html>
 """
 
 
+# ReDoc builds its search index in a Web Worker started from a blob: URL.
+REDOC_CSP = {"worker-src": ["'self'", "blob:"]}
+
+
+@method_decorator(csp_update(REDOC_CSP), name="get")
 class OfflineRedocView(View):
     """ReDoc as drf-spectacular serves it, minus the Google Fonts its stock page links to, so
-    the page makes no request to the internet (the script comes from the sidecar package).
+    the page makes no request to the internet (the script comes from the sidecar package), and
+    with no inline script (the Content-Security-Policy allows none): static/js/redoc_init.js
+    starts it with the schema URL and settings the page carries as data.
 
     A plain Django view: it stays out of the schema, and this module can hold the project's
     schema class without importing drf_spectacular.views (which would be circular).
@@ -228,8 +235,9 @@ class OfflineRedocView(View):
         context = {
             "title": self.title or spectacular_settings.TITLE,
             "redoc_standalone": static("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"),
+            "redoc_init": static("js/redoc_init.js"),
             "schema_url": reverse(self.url_name),
-            "settings": ui_settings if isinstance(ui_settings, str) else json.dumps(ui_settings),
+            "settings": json.loads(ui_settings) if isinstance(ui_settings, str) else ui_settings,
         }
         return HttpResponse(engines["django"].from_string(_REDOC_PAGE).render(context))
 

@@ -11,6 +11,7 @@ class ShopConfig(AppConfig):
 
         from . import (
             admin_checks,  # noqa: F401 - registers the admin-actions check
+            checks,  # noqa: F401 - registers the store's system checks
             i18n_tags,
         )
         from .permissions import ensure_translators_group

@@ -2,6 +2,32 @@
 
 from django.conf import settings
 
+from .net import is_trusted_proxy, parse_address
+
+# Headers only a reverse proxy of ours may set; from anyone else they are dropped.
+PROXY_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
+
+
+class TrustedProxyMiddleware:
+    """First in the chain: with TRUSTED_PROXIES set, X-Forwarded-Proto/-Host/-Port sent by a
+    client that is not one of them are removed, so nobody reaching the server directly can
+    claim to have come through TLS (SECURE_PROXY_SSL_HEADER) or name another host.
+    (X-Forwarded-For is read through shop.net.client_ip, which applies the same rule.)
+    With TRUSTED_PROXIES empty nothing changes; `manage.py check --deploy` warns when
+    BEHIND_TLS_PROXY is on without it (shop.W005)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.TRUSTED_PROXIES and not is_trusted_proxy(
+            parse_address(request.META.get("REMOTE_ADDR"))
+        ):
+            for header in PROXY_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
 CURRENCY_SESSION_KEY = "currency"
 
 

@@ -8,6 +8,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -39,8 +40,16 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
+# The embedded local store (`make run`, also HOST=0.0.0.0): served from this machine.
+LOCAL_SITE = (urlsplit(SITE_URL).hostname or "") in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+# Production answers only to its own name by default: a Host header is what absolute links in
+# pages and API answers are built from. The local store answers to this machine's names.
+_site_host = urlsplit(SITE_URL).hostname or "localhost"
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", SITE_URL.split("://", 1)[1].split(":")[0]]
+    "ALLOWED_HOSTS",
+    default=list(dict.fromkeys(["127.0.0.1", "localhost", _site_host]))
+    if DEBUG or LOCAL_SITE
+    else [_site_host],
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
@@ -49,15 +58,57 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
+# The reverse proxies in front of the store: IP addresses or networks (CIDR), comma-separated.
+# Only a request coming from one of them has its X-Forwarded-For (the client's address, for
+# throttles and sign-in lock-outs) and X-Forwarded-Proto believed (shop.net, shop.middleware).
+# Empty: the store is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from this site's own files, never inline
+# (every page script is in static/js; data reaches it through data- attributes or json_script).
+# Inline style attributes stay allowed: templates set bar widths and swatch colours with them,
+# and ReDoc and Swagger UI inject their styles. The API docs add what they need on their views
+# (shop.api). CSP_REPORT_URI: where browsers report violations (optional).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [env.str("CSP_REPORT_URI")]} if env.str("CSP_REPORT_URI", "") else {}),
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,7 +124,6 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -85,7 +135,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads X-Forwarded-Proto (SecurityMiddleware: request.is_secure()).
+    "shop.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,16 +214,22 @@ LOGIN_URL = "customers:login"
 LOGIN_REDIRECT_URL = "customers:account"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login rate limiting (django-axes): after this many failures for one e-mail from one address,
-# that pair is locked out for the cool-off time (hours).
+# Login rate limiting (django-axes) on every door (storefront, admin, API token): after this many
+# failures for one e-mail from one client address, that pair is locked out for the cool-off
+# time (hours), even with the right password. The e-mail is read from whatever field the form
+# calls it ("username" in Django's admin, "email" in ours) and lower-cased; the client address
+# is the one every other limit uses (shop.net.client_ip, TRUSTED_PROXIES).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "customers.services.axes_username"
+AXES_CLIENT_IP_CALLABLE = "shop.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "customers/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Its JSON answer to scripted sign-ins is for the store's own pages, not any site ("*").
+AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 
 # --- Languages and currencies -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -212,6 +272,12 @@ SHOP_LISTING_CACHE_SECONDS = env.int("SHOP_LISTING_CACHE_SECONDS", default=300)
 # Dotted path of the payment gateway (orders.payments.PaymentGateway); the default test gateway
 # takes test card numbers only, so the checkout works offline.
 SHOP_PAYMENT_GATEWAY = env.str("SHOP_PAYMENT_GATEWAY", default="orders.payments.TestGateway")
+# The test gateway takes no money: with DEBUG off it refuses every charge unless this is set
+# (`make run` and the tests set it; a demo store may). A system check warns either way.
+SHOP_ALLOW_TEST_GATEWAY = env.bool("SHOP_ALLOW_TEST_GATEWAY", default=False)
+# Guests' interaction events (views, bag adds of shoppers who never signed in) are deleted after
+# this many days by the nightly clean-up (0: kept for ever); customers' events are kept.
+SHOP_ANONYMOUS_EVENT_RETENTION_DAYS = env.int("SHOP_ANONYMOUS_EVENT_RETENTION_DAYS", default=90)
 # Send order e-mails from a Celery worker instead of inline after the order commits.
 SHOP_ORDER_EMAILS_VIA_CELERY = env.bool("SHOP_ORDER_EMAILS_VIA_CELERY", default=False)
 # An order e-mail that could not be sent or queued (mail server or broker down) is sent by
@@ -245,9 +311,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
-# EMAIL_URL: consolemail:// (default, printed by the web process), filemail:///path, or
-# smtp+tls://user:password@smtp.example.com:587 for a real server.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# EMAIL_URL: smtp+tls://user:password@smtp.example.com:587 for a real server, filemail:///path,
+# consolemail://. Unset, the local store (DEBUG, or SITE_URL on this machine) prints e-mails to
+# its console; anywhere else they are written as files to var/mail/, never to the web log
+# (password-reset links are in them), and a system check says EMAIL_URL is missing.
+# EMAIL_BACKEND (a dotted path) overrides the backend EMAIL_URL chose.
+EMAIL_URL_SET = bool(env.str("EMAIL_URL", default=""))
+_default_email_url = (
+    "consolemail://" if DEBUG or LOCAL_SITE else f"filemail://{(VAR_DIR / 'mail').resolve()}"
+)
+vars().update(env.email_url("EMAIL_URL", default=_default_email_url))
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND  # noqa: F821 (set above)
+if globals().get("EMAIL_FILE_PATH") and not os.path.isabs(EMAIL_FILE_PATH):  # noqa: F821
+    # django-environ drops the root of filemail:///var/mail; the path is meant absolute.
+    EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH  # noqa: F821
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -293,6 +370,16 @@ CELERY_BEAT_SCHEDULE = {
     "search-reindex-dirty": {
         "task": "ai.search_reindex_dirty_periodic",
         "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),
+    },
+    # Expired sessions, old anonymous events, expired API tokens (customers.tasks).
+    "cleanup-anonymous-data": {
+        "task": "customers.cleanup_anonymous_data",
+        "schedule": crontab(hour=env.int("SHOP_CLEANUP_HOUR", default=4), minute=30),
+    },
+    # Guest bags whose session has ended (orders.tasks).
+    "cleanup-guest-carts": {
+        "task": "orders.cleanup_guest_carts",
+        "schedule": crontab(hour=env.int("SHOP_CLEANUP_HOUR", default=4), minute=40),
     },
     # Recommendations (issue 5): retrain and precompute every list nightly.
     "recommend-train-nightly": {
@@ -357,13 +444,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token <key>`: the store's own named, hashed, expiring tokens.
+        "customers.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "shop.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Keyed by shop.net.client_ip (TRUSTED_PROXIES), never by a header the client wrote.
+        "shop.throttling.AnonRateThrottle",
+        "shop.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
@@ -371,6 +460,10 @@ REST_FRAMEWORK = {
         "writes": env.str("API_THROTTLE_WRITES", default="60/min"),
     },
 }
+# API tokens (customers.ApiToken): a token expires this many days after it is made (0: never);
+# a user keeps at most API_TOKEN_MAX_PER_USER, the least recently used go first.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+API_TOKEN_MAX_PER_USER = env.int("API_TOKEN_MAX_PER_USER", default=20)
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SHOP_NAME} API",
     "DESCRIPTION": "Catalog, cart, checkout, orders, account and wishlist.",

@@ -1,9 +1,19 @@
 """Fixtures shared by the whole suite."""
 
+import os
 import shutil
 import tempfile
 
 import pytest
+
+# The suite pays with the test gateway with DEBUG off, as `make run` does: allowed explicitly
+# (here for the workers and servers the tests start, below for this process).
+os.environ.setdefault("SHOP_ALLOW_TEST_GATEWAY", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_gateway_allowed(settings):
+    settings.SHOP_ALLOW_TEST_GATEWAY = True
 
 
 def pytest_sessionfinish(session, exitstatus):

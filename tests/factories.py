@@ -116,3 +116,10 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
 
     currency = "EUR"
     rate = Decimal("0.92")
+
+
+def api_token_for(user, name: str = "tests") -> str:
+    """A new API token's key for `user` (send it as "Authorization: Token <key>")."""
+    from customers.services import api_token_create
+
+    return api_token_create(user=user, name=name).key

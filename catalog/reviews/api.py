@@ -20,11 +20,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from catalog.models import ReviewSentiment
 from shop.api import HANDLE_PARAMETER, AutoSchema, Pagination, error_response
+from shop.throttling import ScopedRateThrottle
 from shop.validators import is_slug
 
 from . import selectors, services

@@ -84,14 +84,21 @@ def _photo_viewer(request: HttpRequest):
     API hands a customer the photo URLs of their own pending review, so the token opens them."""
     if request.user.is_authenticated:
         return request.user
-    from rest_framework.authentication import TokenAuthentication
+    from rest_framework.authentication import SessionAuthentication
     from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.settings import api_settings
 
-    try:
-        found = TokenAuthentication().authenticate(request)
-    except AuthenticationFailed:
-        return request.user
-    return found[0] if found else request.user
+    # The API's own token authentication (whatever the setting names), not the session again.
+    for authentication_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if issubclass(authentication_class, SessionAuthentication):
+            continue
+        try:
+            found = authentication_class().authenticate(request)
+        except AuthenticationFailed:
+            return request.user
+        if found:
+            return found[0]
+    return request.user
 
 
 @require_safe

@@ -5,7 +5,11 @@ checked again, under row locks, when the order is placed (checkout.py), which is
 prevents overselling.
 """
 
+from datetime import timedelta
+from importlib import import_module
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -212,3 +216,36 @@ def _merge_note(*, variant: ProductVariant, quantity: int) -> str:
         "Only %(count)d left of %(name)s: your bag now holds %(count)d.",
         quantity,
     ) % {"count": quantity, "name": name}
+
+
+# A guest bag younger than this is kept even without a session: its request may still be running.
+ORPHAN_GRACE = timedelta(days=1)
+
+
+def cart_delete_orphaned_guest_carts(*, batch_size: int = 1000) -> int:
+    """Deletes guest bags nobody can reach any more: their session (the only way to them) has
+    expired or was cleared. Customers' bags are never touched. Returns how many went."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    cutoff = timezone.now() - ORPHAN_GRACE
+    guests = Cart.objects.filter(user__isnull=True, created_at__lt=cutoff)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        _count, rows = guests.exclude(session_key__in=live).delete()
+        return rows.get(Cart._meta.label, 0)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    total = 0
+    last_pk = 0
+    while True:
+        batch = list(
+            guests.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "session_key")[:batch_size]
+        )
+        if not batch:
+            return total
+        last_pk = batch[-1][0]
+        gone = [pk for pk, key in batch if not key or not store.exists(key)]
+        _count, rows = Cart.objects.filter(pk__in=gone).delete()
+        total += rows.get(Cart._meta.label, 0)

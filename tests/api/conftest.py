@@ -19,6 +19,7 @@ from tests.factories import (
     GemstoneTypeFactory,
     MaterialFactory,
     ProductFactory,
+    api_token_for,
 )
 
 
@@ -188,13 +189,12 @@ class Owner:
 
 def make_owner(*, email: str, number: str, product, variant, full_name: str, line1: str) -> Owner:
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from customers.models import Address, User, WishlistItem
     from orders.models import Cart, CartLine, Order, OrderLine, OrderStatusEvent
 
     user = User.objects.create_user(email=email, password="correct-horse-battery")
-    token = Token.objects.create(user=user).key
+    token = api_token_for(user)
     address = Address.objects.create(
         user=user,
         full_name=full_name,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from customers.models import Address, User, WishlistItem
+from customers.models import Address, ApiToken, User, WishlistItem
 from orders.models import CartLine, Order
 
 from .routes import Route, api_routes
@@ -40,6 +40,7 @@ PUBLIC_PARAMETERS = {"slug"}
 # The endpoints of customers' own objects that must exist (from the customers and orders apps).
 EXPECTED_OWNED = {
     "/api/v1/account/addresses/<int:address_id>/",
+    "/api/v1/account/tokens/<int:token_id>/",
     "/api/v1/cart/lines/<int:line_id>/",
     "/api/v1/orders/<str:number>/",
     "/api/v1/wishlist/<slug:handle>/",
@@ -58,6 +59,8 @@ def owned_values(route: Route, owner) -> dict:
             values[name] = owner.order.number
         elif name == "handle" and "wishlist" in route.pattern:
             values[name] = owner.wishlist_item.product.handle
+        elif name == "token_id":
+            values[name] = ApiToken.objects.filter(user=owner.user).order_by("pk").first().pk
         else:
             raise AssertionError(
                 f"{route}: the authorization sweep does not know what {name!r} names; "
@@ -99,6 +102,9 @@ def snapshot(owner) -> dict:
             user.password,
         ),
         "addresses": list(Address.objects.filter(user=user).order_by("pk").values()),
+        "api_tokens": list(
+            ApiToken.objects.filter(user=user).order_by("pk").values_list("pk", "digest", "name")
+        ),
         "wishlist": sorted(
             WishlistItem.objects.filter(user=user).values_list("product_id", flat=True)
         ),

@@ -128,12 +128,12 @@ def test_a_bad_token_is_refused(api_client, test_endpoints, db):
 
 
 def test_a_token_signs_in(api_client, test_endpoints, db):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_token_for
 
     user = UserFactory(email="token@example.com")
-    token = Token.objects.create(user=user)
+    token = api_token_for(user)
 
-    response = api_client.get("/test/private/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api_client.get("/test/private/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 200
     assert response.json() == {"email": "token@example.com"}

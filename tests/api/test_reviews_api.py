@@ -4,10 +4,9 @@ JSON errors, escaping is the client's job but nothing is altered or executed her
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from catalog.models import Review, ReviewStatus
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, api_token_for
 
 
 @pytest.fixture
@@ -71,7 +70,7 @@ def test_unknown_and_unpublished_products_are_404(api_client, product, no_thrott
 def test_a_customer_creates_a_review_which_waits_for_approval(
     api_client, product, customer, no_throttling
 ):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=customer).key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(customer)}")
 
     response = api_client.post(
         url(), {"rating": 4, "title": "Nice", "text": "<script>x</script> Lovely"}, format="json"

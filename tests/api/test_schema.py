@@ -153,9 +153,14 @@ def test_offline_redoc_view_uses_only_local_assets(rf, db):
     html = response.content.decode()
     assert response.status_code == 200
     assert not ANY_REMOTE.search(html)
-    [script] = _local_assets(html)
-    assert finders.find(script.removeprefix("/static/"))
-    assert 'Redoc.init("/api/schema/"' in html
+    scripts = _local_assets(html)
+    assert [script.rsplit("/", 1)[-1] for script in scripts] == [
+        "redoc.standalone.js",
+        "redoc_init.js",
+    ]
+    assert all(finders.find(script.removeprefix("/static/")) for script in scripts)
+    # Started by static/js/redoc_init.js (no inline script) with the schema URL it carries
+    assert 'data-schema-url="/api/schema/"' in html
 
 
 def test_redoc_page_makes_no_request_to_the_internet(client, db):

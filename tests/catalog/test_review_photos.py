@@ -237,12 +237,12 @@ def test_an_unpublished_reviews_photo_is_for_staff_and_its_author_only(
 
 
 def test_the_api_client_opens_its_own_pending_photo_with_its_token(client, product, author):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_token_for
 
     review = reviewed(product, author, ReviewStatus.PENDING)
     url = review.photos.get().get_absolute_url()
-    own = Token.objects.create(user=author).key
-    other = Token.objects.create(user=UserFactory(email="cy@example.com")).key
+    own = api_token_for(author)
+    other = api_token_for(UserFactory(email="cy@example.com"))
 
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {own}").status_code == 200
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {other}").status_code == 404

@@ -3,13 +3,12 @@
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from customers.models import Address, User, WishlistItem
 from customers.services import address_create
 from tests.customers.conftest import PASSWORD
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, api_token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +23,7 @@ def api():
 @pytest.fixture
 def customer_api(customer):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=customer)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(customer)}")
     return client
 
 

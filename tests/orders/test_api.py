@@ -3,13 +3,13 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from catalog.models import ProductVariant
 from customers.models import Address
 from orders.models import Cart, Order, Payment
+from tests.factories import api_token_for
 
 from .conftest import DECLINED_CARD, PROCESSING_ERROR_CARD, SUCCESS_CARD, cart_with, place
 
@@ -31,8 +31,7 @@ def api():
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

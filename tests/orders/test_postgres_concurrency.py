@@ -94,11 +94,12 @@ def test_an_api_double_submit_with_one_idempotency_key_header_charges_once(
     shipping, ring, customer
 ):
     # Given a customer's bag and two API requests sent at once with one Idempotency-Key
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from tests.factories import api_token_for
+
     cart_with((ring, 2), user=customer)
-    token = Token.objects.create(user=customer)
+    token = api_token_for(customer)
     body = {
         "address": {"full_name": "Ann Lee", "line1": "5 Fifth Avenue", "city": "New York",
                     "postal_code": "10001", "country": "US"},
@@ -108,7 +109,7 @@ def test_an_api_double_submit_with_one_idempotency_key_header_charges_once(
 
     def submit(index: int):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client.post(
             "/api/v1/checkout/", body, format="json", HTTP_IDEMPOTENCY_KEY="api-double-0001"
         )

@@ -15,6 +15,9 @@ def test_deploy_check_passes_with_production_variables(tmp_path):
         "SECRET_KEY": "x" * 20 + "-production-secret-key-that-is-long-and-random-0123456789",
         "SITE_URL": "https://shop.example.com",
         "SHOP_VAR_DIR": str(tmp_path),
+        # A real provider's gateway and mail server (README: "Security: deployment")
+        "SHOP_PAYMENT_GATEWAY": "tests.shop.gateways.ProviderGateway",
+        "EMAIL_URL": "smtp+tls://shop:secret@mail.example.com:587",
     }
     # When Django's deployment checklist runs
     result = subprocess.run(
