@@ -28,7 +28,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CollectionFactory, GemstoneTypeFactory, MaterialFactory, UserFactory
+from tests.factories import (
+    CollectionFactory,
+    GemstoneTypeFactory,
+    MaterialFactory,
+    UserFactory,
+    api_token_for,
+)
 from tests.factories import ProductFactory as _ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +117,6 @@ def build_whole_store() -> None:
 
     Built after the test's users sign in: signing in clears expired login attempts."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from rest_framework.authtoken.models import Token
 
     from ai.models import (
         Capability,
@@ -176,7 +181,7 @@ def build_whole_store() -> None:
     )
     WishlistItem.objects.create(user=shopper, product=ring)
     InteractionEvent.objects.create(kind="view", user=shopper, product=ring)
-    Token.objects.create(user=shopper)
+    api_token_for(shopper)
     Review.objects.create(product=ring, author=shopper, rating=2, text="Too small for me.")
 
     Job.objects.create(kind="search.reindex", status=JobStatus.FAILED, error="boom")
