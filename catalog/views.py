@@ -1,8 +1,8 @@
 """Storefront pages of the catalog (thin: parse input, call a selector, render)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from ai import services as ai_services
 from customers.models import InteractionEvent
 from customers.services import interaction_record
-from orders.selectors import babel_locale, convert_price, exchange_rates, format_price
 from shop.middleware import CURRENCY_SESSION_KEY
+from shop.money import babel_locale, convert_price, format_price, to_base
 
 from . import selectors
 from .cache import listing_cached
@@ -56,20 +56,6 @@ def _paginate(request: HttpRequest, queryset, *, total: int | None = None):
     page = paginator.get_page(request.GET.get("page"))
     page_range = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
     return page, page_range
-
-
-def _to_base_currency(amount: Decimal, *, currency: str, edge: int) -> Decimal:
-    """A price typed in the shopper's currency, in the base currency the catalog stores.
-
-    Shown prices are rounded to the currency's minor unit, so the bound is widened by half a
-    unit (`edge` -1 for a lowest price, +1 for a highest) so every product shown at a price
-    inside the range is found.
-    """
-    rate = exchange_rates().get(currency)
-    if not rate:
-        return amount
-    half_unit = Decimal(1).scaleb(-get_currency_precision(currency)) / 2
-    return ((amount + edge * half_unit) / rate).quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
 
 def _without(request: HttpRequest, name: str, value: str | None = None) -> str:
@@ -117,12 +103,10 @@ def _listing(
         metals=selectors.metals_by_slug(form.value("metal", [])),
         gemstones=selectors.gemstones_by_slug(form.value("gemstone", [])),
         category_ids=category_ids,
-        price_min=None
-        if price_min is None
-        else _to_base_currency(price_min, currency=currency, edge=-1),
-        price_max=None
-        if price_max is None
-        else _to_base_currency(price_max, currency=currency, edge=1),
+        # Limits typed in the shopper's currency: shop.money.to_base's rule (a product shown
+        # at exactly a limit is found).
+        price_min=None if price_min is None else to_base(price_min, currency, rounding="min"),
+        price_max=None if price_max is None else to_base(price_max, currency, rounding="max"),
         in_stock=bool(form.value("in_stock", False)),
     )
     sort = form.value("sort", selectors.SORT_FEATURED)

@@ -9,7 +9,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 
-from orders.selectors import babel_locale
+from shop.money import babel_locale
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language
 
-from orders.selectors import format_price
+from shop.money import format_price
 
 register = template.Library()
 
