@@ -79,6 +79,7 @@ class PriceSerializer(serializers.Serializer):
 
 # --- Small references -------------------------------------------------------------------------
 def _language(serializer) -> str:
+    # Not a detection: the view chose the language (shop.language) and passes it in the context.
     return serializer.context.get("language") or settings.LANGUAGE_CODE
 
 

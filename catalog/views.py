@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ai import services as ai_services
 from customers.models import InteractionEvent
 from customers.services import interaction_record
+from shop.language import content_language
 from shop.middleware import CURRENCY_SESSION_KEY
 from shop.money import babel_locale, convert_price, format_price, to_base
 
@@ -25,10 +25,6 @@ from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
 from .templatetags.storefront import LOW_STOCK, availability_label
-
-
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
 
 
 def _per_page() -> int:
@@ -82,7 +78,7 @@ def _listing(
     category_choices: list[Category],
     extra: dict | None = None,
 ) -> HttpResponse:
-    language = _language()
+    language = content_language()
     currency = getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
     form = ListingFilterForm(request.GET)
     form.is_valid()
@@ -207,7 +203,7 @@ def _active_ids(tree: selectors.CategoryTree, category: Category | None) -> set[
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = content_language()
     tree = selectors.category_tree(language=language)
     return _listing(
         request,
@@ -219,7 +215,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    language = _language()
+    language = content_language()
     tree = selectors.category_tree(language=language)
     category = tree.by_slug.get(slug)
     if category is None:
@@ -241,7 +237,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    language = _language()
+    language = content_language()
     collection = selectors.collection_by_slug(slug=slug, language=language)
     if collection is None:
         raise Http404(_("No such collection."))
@@ -313,7 +309,7 @@ def _record_view(request: HttpRequest, product, language: str) -> None:
 
 
 def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
-    language = _language()
+    language = content_language()
     product = selectors.product_for_page(handle=handle, language=language)
     if product is None:
         raise Http404(_("No such product."))
@@ -479,7 +475,7 @@ def _price_bucket(value: str) -> tuple[Decimal | None, Decimal | None]:
 
 def search(request: HttpRequest) -> HttpResponse:
     """Ranked search (ai.services.search_products) with facets, chips and highlighting."""
-    language = _language()
+    language = content_language()
     currency = getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     tree = selectors.category_tree(language=language)
@@ -609,7 +605,7 @@ def _price_label(low, high, *, currency: str, language: str) -> str:
 
 def search_suggest(request: HttpRequest) -> JsonResponse:
     """Autocomplete for the header search box: {"query", "suggestions": [{text, kind, url}]}."""
-    language = _language()
+    language = content_language()
     prefix = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     suggestions = []
     if prefix:
