@@ -14,14 +14,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from shop.api import Pagination, error_response
+from shop.api import Pagination, WriteThrottledAPIView, error_response
 from shop.language import request_language
 from shop.middleware import default_currency_for_language
-from shop.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .models import ApiToken
@@ -69,24 +67,12 @@ def _token_for(user, name: str = "") -> str:
     return services.api_token_create(user=user, name=name).key
 
 
-class CustomersAPIView(APIView):
-    """Throttles writes under the "writes" scope, on top of the anon/user throttles."""
-
-    throttle_scope = "writes"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method not in SAFE_METHODS:
-            throttles.append(ScopedRateThrottle())
-        return throttles
-
-
-class AccountAPIView(CustomersAPIView):
+class AccountAPIView(WriteThrottledAPIView):
     permission_classes = [IsAuthenticated]
 
 
 # --- Registration and tokens ------------------------------------------------------------------
-class RegisterView(CustomersAPIView):
+class RegisterView(WriteThrottledAPIView):
     # No authentication: a browser session must not turn a sign-up into a CSRF failure.
     authentication_classes: list = []
 
@@ -118,7 +104,7 @@ class RegisterView(CustomersAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class TokenView(CustomersAPIView):
+class TokenView(WriteThrottledAPIView):
     authentication_classes: list = []
 
     @extend_schema(

@@ -21,8 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import ProductVariant
+from shop.api import WriteThrottledAPIView
 from shop.language import request_language
-from shop.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .models import CartLine, Order
@@ -97,16 +97,8 @@ def _currency(request, chosen: str | None = None) -> str:
     return getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
 
 
-class OrdersAPIView(APIView):
-    """Throttles writes under the "writes" scope and checks CSRF for cookie-based guests."""
-
-    throttle_scope = "writes"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method not in SAFE_METHODS:
-            throttles.append(ScopedRateThrottle())
-        return throttles
+class OrdersAPIView(WriteThrottledAPIView):
+    """Writes are throttled (shop.api); CSRF is checked for cookie-based guests."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
