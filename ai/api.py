@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from catalog.serializers import PricedQuerySerializer, Pricing, ProductListItemSerializer
 from shop.api import HANDLE_PARAMETER, AutoSchema
+from shop.language import request_language
 from shop.validators import is_slug
 
 from . import services
@@ -53,14 +54,6 @@ class RecommendationListSerializer(serializers.Serializer):
 
 
 # --- views -------------------------------------------------------------------------------------
-def _request_language(request) -> str:
-    code = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
-    try:
-        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
-    except LookupError:
-        return settings.LANGUAGE_CODE
-
-
 class RecommendationView(APIView):
     schema = AutoSchema()
 
@@ -73,7 +66,7 @@ class RecommendationView(APIView):
         serializer = RecommendationQuerySerializer(data=data)
         serializer.is_valid(raise_exception=True)
         query = dict(serializer.validated_data)
-        query["lang"] = query.get("lang") or _request_language(request)
+        query["lang"] = query.get("lang") or request_language(request)
         return query
 
     def render(self, request, recommendations, query: dict) -> Response:
@@ -180,7 +173,7 @@ def product_recommendations_fragment(request, handle: str):
         )
     codes = [code for code, _name in settings.LANGUAGES]
     language = request.GET.get("lang", "")
-    language = language if language in codes else _request_language(request)
+    language = language if language in codes else request_language(request)
     currency = request.GET.get("currency", "").upper()
     if currency in settings.SHOP_CURRENCIES:
         request.currency = currency

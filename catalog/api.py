@@ -16,6 +16,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from shop.api import HANDLE_PARAMETER, AutoSchema, Pagination
+from shop.language import request_language
 from shop.validators import is_slug
 
 from .api_selectors import (
@@ -48,15 +49,6 @@ from .serializers import (
 TAGS = ["catalog"]
 # What a SlugField accepts: anything else cannot name a product or category, so it is a 404
 # without a query (and a NUL byte never reaches the database driver).
-
-
-def request_language(request) -> str:
-    """The language LocaleMiddleware chose (Accept-Language), or English."""
-    code = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
-    try:
-        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
-    except LookupError:
-        return settings.LANGUAGE_CODE
 
 
 def _shown(value: str, limit: int = 80) -> str:

@@ -7,7 +7,7 @@ Errors have the API's JSON shape (shop.api).
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -136,8 +136,8 @@ class SearchView(CatalogView):
             return Response(SearchSerializer(empty).data)
         low, high = query.get("price_min"), query.get("price_max")
         if query.get("currency"):
-            low = None if low is None else pricing.to_base(low, rounding=ROUND_FLOOR)
-            high = None if high is None else pricing.to_base(high, rounding=ROUND_CEILING)
+            low = None if low is None else pricing.to_base(low, rounding="min")
+            high = None if high is None else pricing.to_base(high, rounding="max")
         filters = ai_services.search_filters(
             metals=[query["metal"]] if "metal" in query else [],
             gemstones=[query["gemstone"]] if "gemstone" in query else [],

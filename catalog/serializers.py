@@ -11,7 +11,8 @@ related rows prefetched) and from the serializer context:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.urls import reverse
@@ -21,13 +22,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from orders.selectors import convert_price, exchange_rates, format_price
+from shop.money import convert_price, format_price, to_base
 from shop.rich_text import sanitize_html
 
 from .api_selectors import DEFAULT_ORDERING, ORDERINGS, translated
 from .models import GemClarity, GemCut, Material, Purity
-
-CENT = Decimal("0.01")
 
 
 # --- Money ------------------------------------------------------------------------------------
@@ -56,10 +55,9 @@ class Pricing:
             "display": self.money(amount, convert=True),
         }
 
-    def to_base(self, amount: Decimal, *, rounding: str) -> Decimal:
-        """An amount in the requested currency, in the base currency (for price filters)."""
-        rate = exchange_rates().get(self.currency) or Decimal(1)
-        return (amount / rate).quantize(CENT, rounding=rounding)
+    def to_base(self, amount: Decimal, *, rounding: Literal["min", "max"]) -> Decimal:
+        """A price limit in the requested currency, in the base currency (shop.money.to_base)."""
+        return to_base(amount, self.currency, rounding=rounding)
 
 
 class MoneySerializer(serializers.Serializer):
@@ -81,6 +79,7 @@ class PriceSerializer(serializers.Serializer):
 
 # --- Small references -------------------------------------------------------------------------
 def _language(serializer) -> str:
+    # Not a detection: the view chose the language (shop.language) and passes it in the context.
     return serializer.context.get("language") or settings.LANGUAGE_CODE
 
 
@@ -433,9 +432,9 @@ class ProductListQuerySerializer(PricedQuerySerializer):
 
 
 def base_price_bounds(attrs: dict, pricing: Pricing) -> tuple[Decimal | None, Decimal | None]:
-    """The price filters in the base currency, rounded outwards so no matching price is lost."""
+    """The price filters in the base currency: a product shown at exactly a limit is found."""
     low, high = attrs.get("price_min"), attrs.get("price_max")
     if attrs.get("currency"):
-        low = None if low is None else pricing.to_base(low, rounding=ROUND_FLOOR)
-        high = None if high is None else pricing.to_base(high, rounding=ROUND_CEILING)
+        low = None if low is None else pricing.to_base(low, rounding="min")
+        high = None if high is None else pricing.to_base(high, rounding="max")
     return low, high

@@ -1,8 +1,8 @@
 """Storefront pages of the catalog (thin: parse input, call a selector, render)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,24 +11,20 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ai import services as ai_services
 from customers.models import InteractionEvent
 from customers.services import interaction_record
-from orders.selectors import babel_locale, convert_price, exchange_rates, format_price
+from shop.language import content_language
 from shop.middleware import CURRENCY_SESSION_KEY
+from shop.money import babel_locale, convert_price, format_price, to_base
 
 from . import selectors
 from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
 from .templatetags.storefront import LOW_STOCK, availability_label
-
-
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
 
 
 def _per_page() -> int:
@@ -58,20 +54,6 @@ def _paginate(request: HttpRequest, queryset, *, total: int | None = None):
     return page, page_range
 
 
-def _to_base_currency(amount: Decimal, *, currency: str, edge: int) -> Decimal:
-    """A price typed in the shopper's currency, in the base currency the catalog stores.
-
-    Shown prices are rounded to the currency's minor unit, so the bound is widened by half a
-    unit (`edge` -1 for a lowest price, +1 for a highest) so every product shown at a price
-    inside the range is found.
-    """
-    rate = exchange_rates().get(currency)
-    if not rate:
-        return amount
-    half_unit = Decimal(1).scaleb(-get_currency_precision(currency)) / 2
-    return ((amount + edge * half_unit) / rate).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-
-
 def _without(request: HttpRequest, name: str, value: str | None = None) -> str:
     """The current query string without one filter value (or the whole parameter)."""
     params = request.GET.copy()
@@ -96,7 +78,7 @@ def _listing(
     category_choices: list[Category],
     extra: dict | None = None,
 ) -> HttpResponse:
-    language = _language()
+    language = content_language()
     currency = getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
     form = ListingFilterForm(request.GET)
     form.is_valid()
@@ -117,12 +99,10 @@ def _listing(
         metals=selectors.metals_by_slug(form.value("metal", [])),
         gemstones=selectors.gemstones_by_slug(form.value("gemstone", [])),
         category_ids=category_ids,
-        price_min=None
-        if price_min is None
-        else _to_base_currency(price_min, currency=currency, edge=-1),
-        price_max=None
-        if price_max is None
-        else _to_base_currency(price_max, currency=currency, edge=1),
+        # Limits typed in the shopper's currency: shop.money.to_base's rule (a product shown
+        # at exactly a limit is found).
+        price_min=None if price_min is None else to_base(price_min, currency, rounding="min"),
+        price_max=None if price_max is None else to_base(price_max, currency, rounding="max"),
         in_stock=bool(form.value("in_stock", False)),
     )
     sort = form.value("sort", selectors.SORT_FEATURED)
@@ -223,7 +203,7 @@ def _active_ids(tree: selectors.CategoryTree, category: Category | None) -> set[
 
 
 def product_list(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = content_language()
     tree = selectors.category_tree(language=language)
     return _listing(
         request,
@@ -235,7 +215,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    language = _language()
+    language = content_language()
     tree = selectors.category_tree(language=language)
     category = tree.by_slug.get(slug)
     if category is None:
@@ -257,7 +237,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    language = _language()
+    language = content_language()
     collection = selectors.collection_by_slug(slug=slug, language=language)
     if collection is None:
         raise Http404(_("No such collection."))
@@ -329,7 +309,7 @@ def _record_view(request: HttpRequest, product, language: str) -> None:
 
 
 def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
-    language = _language()
+    language = content_language()
     product = selectors.product_for_page(handle=handle, language=language)
     if product is None:
         raise Http404(_("No such product."))
@@ -495,7 +475,7 @@ def _price_bucket(value: str) -> tuple[Decimal | None, Decimal | None]:
 
 def search(request: HttpRequest) -> HttpResponse:
     """Ranked search (ai.services.search_products) with facets, chips and highlighting."""
-    language = _language()
+    language = content_language()
     currency = getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     tree = selectors.category_tree(language=language)
@@ -625,7 +605,7 @@ def _price_label(low, high, *, currency: str, language: str) -> str:
 
 def search_suggest(request: HttpRequest) -> JsonResponse:
     """Autocomplete for the header search box: {"query", "suggestions": [{text, kind, url}]}."""
-    language = _language()
+    language = content_language()
     prefix = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     suggestions = []
     if prefix:

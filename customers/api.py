@@ -11,17 +11,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from shop.api import Pagination, error_response
+from shop.api import Pagination, WriteThrottledAPIView, error_response
+from shop.language import request_language
 from shop.middleware import default_currency_for_language
-from shop.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .models import ApiToken
@@ -55,10 +53,6 @@ class LockedOut(exceptions.Throttled):
         )
 
 
-def _language(request) -> str:
-    return getattr(request, "LANGUAGE_CODE", None) or get_language() or settings.LANGUAGE_CODE
-
-
 def _currency(request) -> str:
     return getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
 
@@ -73,24 +67,12 @@ def _token_for(user, name: str = "") -> str:
     return services.api_token_create(user=user, name=name).key
 
 
-class CustomersAPIView(APIView):
-    """Throttles writes under the "writes" scope, on top of the anon/user throttles."""
-
-    throttle_scope = "writes"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method not in SAFE_METHODS:
-            throttles.append(ScopedRateThrottle())
-        return throttles
-
-
-class AccountAPIView(CustomersAPIView):
+class AccountAPIView(WriteThrottledAPIView):
     permission_classes = [IsAuthenticated]
 
 
 # --- Registration and tokens ------------------------------------------------------------------
-class RegisterView(CustomersAPIView):
+class RegisterView(WriteThrottledAPIView):
     # No authentication: a browser session must not turn a sign-up into a CSRF failure.
     authentication_classes: list = []
 
@@ -108,7 +90,7 @@ class RegisterView(CustomersAPIView):
     )
     def post(self, request):
         data = _validated(RegisterInput, request)
-        language = data.get("preferred_language") or _language(request)
+        language = data.get("preferred_language") or request_language(request)
         user = services.user_register(
             email=data["email"],
             password=data["password"],
@@ -122,7 +104,7 @@ class RegisterView(CustomersAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class TokenView(CustomersAPIView):
+class TokenView(WriteThrottledAPIView):
     authentication_classes: list = []
 
     @extend_schema(
@@ -337,7 +319,11 @@ class WishlistView(AccountAPIView):
     pagination_class = Pagination
 
     def _context(self, request) -> dict:
-        return {"request": request, "language": _language(request), "currency": _currency(request)}
+        return {
+            "request": request,
+            "language": request_language(request),
+            "currency": _currency(request),
+        }
 
     @extend_schema(
         operation_id="wishlist_list",
@@ -348,7 +334,7 @@ class WishlistView(AccountAPIView):
         tags=["wishlist"],
     )
     def get(self, request):
-        items = selectors.wishlist_for_user(user=request.user, language=_language(request))
+        items = selectors.wishlist_for_user(user=request.user, language=request_language(request))
         paginator = Pagination()
         page = paginator.paginate_queryset(items, request, view=self)
         data = WishlistItemOutput(page, many=True, context=self._context(request)).data
@@ -375,9 +361,9 @@ class WishlistView(AccountAPIView):
             user=request.user,
             product=product,
             session_key=request.session.session_key or "",
-            language=_language(request),
+            language=request_language(request),
         )
-        product.set_current_language(_language(request))
+        product.set_current_language(request_language(request))
         item.product = product
         body = WishlistItemOutput(item, context=self._context(request)).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

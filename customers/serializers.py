@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.templatetags.storefront import card_image, image_src
-from orders.selectors import format_price
+from shop.money import format_price
 
 LANGUAGE_CHOICES = [(code, str(name)) for code, name in settings.LANGUAGES]
 CURRENCY_CHOICES = [(code, code) for code in settings.SHOP_CURRENCIES]

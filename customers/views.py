@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shop.language import content_language
 from shop.middleware import CURRENCY_SESSION_KEY
 
 from . import selectors, services
@@ -319,7 +320,7 @@ def address_set_default(request: HttpRequest, address_id: int) -> HttpResponse:
 # --- Wishlist ---------------------------------------------------------------------------------
 @login_required
 def wishlist(request: HttpRequest) -> HttpResponse:
-    items = selectors.wishlist_for_user(user=request.user, language=get_language())
+    items = selectors.wishlist_for_user(user=request.user, language=content_language())
     return render(request, "customers/wishlist.html", {"items": items})
 
 
@@ -341,7 +342,7 @@ def wishlist_add(request: HttpRequest, handle: str) -> HttpResponse:
         user=request.user,
         product=product,
         session_key=request.session.session_key or "",
-        language=get_language(),
+        language=content_language(),
     )
     if created:
         messages.success(request, _("Added to your wishlist."))

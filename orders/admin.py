@@ -12,9 +12,10 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin, TranslatableTabularInline
+
+from shop.language import content_language
 
 from . import services
 from .models import (
@@ -178,7 +179,7 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("charged"), ordering="total_in_currency")
     def total_charged(self, order: Order) -> str:
         return format_money(
-            order.total_in_currency, currency=order.currency, language=get_language() or "en"
+            order.total_in_currency, currency=order.currency, language=content_language()
         )
 
     def save_model(self, request, obj, form, change):

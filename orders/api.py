@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import ProductVariant
-from shop.throttling import ScopedRateThrottle
+from shop.api import WriteThrottledAPIView
+from shop.language import request_language
 
 from . import selectors, services
 from .models import CartLine, Order
@@ -89,10 +90,6 @@ def _validated(serializer_class, data):
     return serializer.validated_data
 
 
-def _language(request) -> str:
-    return getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE) or settings.LANGUAGE_CODE
-
-
 def _currency(request, chosen: str | None = None) -> str:
     chosen = chosen or request.query_params.get("currency")
     if chosen in settings.SHOP_CURRENCIES:
@@ -100,16 +97,8 @@ def _currency(request, chosen: str | None = None) -> str:
     return getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
 
 
-class OrdersAPIView(APIView):
-    """Throttles writes under the "writes" scope and checks CSRF for cookie-based guests."""
-
-    throttle_scope = "writes"
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method not in SAFE_METHODS:
-            throttles.append(ScopedRateThrottle())
-        return throttles
+class OrdersAPIView(WriteThrottledAPIView):
+    """Writes are throttled (shop.api); CSRF is checked for cookie-based guests."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -128,7 +117,7 @@ def _cart_data(request) -> dict:
     currency, rate = selectors.currency_rate(_currency(request))
     summary = selectors.cart_summary(
         selectors.cart_for(user=request.user, session=request.session),
-        language=_language(request),
+        language=request_language(request),
     )
 
     def amount(value):
@@ -254,13 +243,13 @@ class CartLineView(OrdersAPIView):
 
 def _quote_data(request, *, country: str, method_code: str, currency: str) -> dict:
     cart = selectors.cart_for(user=request.user, session=request.session)
-    summary = selectors.cart_summary(cart, language=_language(request))
+    summary = selectors.cart_summary(cart, language=request_language(request))
     quote = selectors.checkout_quote(
         subtotal=summary.subtotal, country=country, currency=currency, method_code=method_code
     )
     totals = quote.totals
     parts = totals.parts_in_currency
-    options = selectors.shipping_options_display(quote, language=_language(request))
+    options = selectors.shipping_options_display(quote, language=request_language(request))
     return QuoteOutput(
         {
             "country": quote.country,
@@ -473,7 +462,7 @@ class CheckoutView(OrdersAPIView):
                 payment_token=data["payment_token"],
                 idempotency_key=key,
                 currency=_currency(request, data.get("currency")),
-                language=_language(request),
+                language=request_language(request),
                 user=user,
                 expected_total=data.get("expected_total"),
             )

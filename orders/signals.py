@@ -6,9 +6,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from shop.events import after_commit
+from shop.money import clear_exchange_rate_cache
 
 from .models import Cart, ExchangeRate
-from .selectors import CART_SESSION_KEY, clear_exchange_rate_cache, guest_cart_id
+from .selectors import CART_SESSION_KEY, guest_cart_id
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import ProductVariant
+from shop.language import request_language
 
 from . import selectors, services
 from .forms import CartAddForm, CartLineForm, CheckoutDetailsForm, PaymentForm, ShippingMethodForm
@@ -25,16 +26,12 @@ CHECKOUT_SESSION_KEY = "checkout"
 PLACED_SESSION_KEY = "orders_placed"
 
 
-def _language(request: HttpRequest) -> str:
-    return getattr(request, "LANGUAGE_CODE", "en") or "en"
-
-
 def _cart(request: HttpRequest):
     return selectors.cart_for(user=request.user, session=request.session)
 
 
 def _summary(request: HttpRequest):
-    return selectors.cart_summary(_cart(request), language=_language(request))
+    return selectors.cart_summary(_cart(request), language=request_language(request))
 
 
 def _form_error(form) -> str:
@@ -220,7 +217,7 @@ def checkout_shipping(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _save_checkout_state(request, shipping_method=form.cleaned_data["method"])
         return redirect("orders:checkout_review")
-    language = _language(request)
+    language = request_language(request)
     return render(
         request,
         "orders/checkout_shipping.html",
@@ -263,7 +260,7 @@ def _place_order(request: HttpRequest, *, data: dict, state: dict):
             payment_token=data["card_number"],
             idempotency_key=data["idempotency_key"],
             currency=request.currency,
-            language=_language(request),
+            language=request_language(request),
             user=request.user,
             expected_total=data.get("expected_total"),
         )
@@ -317,7 +314,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
         return redirect("orders:checkout")
     if quote.method.code != state.get("shipping_method"):
         return redirect("orders:checkout_shipping")
-    language = _language(request)
+    language = request_language(request)
     options = selectors.shipping_options_display(quote, language=language)
     if form is None or not form.is_bound:
         form = PaymentForm(initial={"expected_total": quote.totals.total_in_currency})
@@ -353,7 +350,7 @@ def _card_last4(order) -> str:
 
 
 def _render_order(request: HttpRequest, order, *, placed: bool) -> HttpResponse:
-    language = _language(request)
+    language = request_language(request)
     lines = list(order.lines.all())
     amounts = selectors.order_amounts(order, language=language)
     for line in lines:
@@ -396,7 +393,7 @@ def order_history(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.orders_for_user(user=request.user), 20).get_page(
         request.GET.get("page")
     )
-    language = _language(request)
+    language = request_language(request)
     for order in page.object_list:
         order.total_display = selectors.format_money(
             order.total_in_currency, currency=order.currency, language=language

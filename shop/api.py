@@ -1,4 +1,5 @@
-"""API-wide pieces every endpoint shares: the JSON error format, pagination, the schema class.
+"""API-wide pieces every endpoint shares: the JSON error format, the write-throttled base view,
+pagination, the schema class.
 
 Every error an API client can see has one shape:
 
@@ -39,10 +40,13 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .throttling import ScopedRateThrottle
 
 logger = logging.getLogger("django.request")
 
@@ -240,6 +244,22 @@ class OfflineRedocView(View):
             "settings": json.loads(ui_settings) if isinstance(ui_settings, str) else ui_settings,
         }
         return HttpResponse(engines["django"].from_string(_REDOC_PAGE).render(context))
+
+
+# --- Base view ---------------------------------------------------------------------------------
+class WriteThrottledAPIView(APIView):
+    """An API view whose writes (any method but GET, HEAD, OPTIONS) also count against the
+    "writes" throttle scope (REST_FRAMEWORK's DEFAULT_THROTTLE_RATES), on top of the anon/user
+    throttles every request has: reads stay cheap, sign-ups, bag changes, checkouts and reviews
+    are limited per client."""
+
+    throttle_scope = "writes"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method not in SAFE_METHODS:
+            throttles.append(ScopedRateThrottle())
+        return throttles
 
 
 # --- Pagination -------------------------------------------------------------------------------

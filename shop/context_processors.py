@@ -5,9 +5,11 @@ from django.utils.functional import SimpleLazyObject
 
 from catalog.selectors import navigation_categories
 
+from .language import request_language
+
 
 def storefront(request) -> dict:
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    language = request_language(request)
     return {
         "shop_name": settings.SHOP_NAME,
         "currencies": settings.SHOP_CURRENCIES,

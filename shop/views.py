@@ -5,11 +5,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from catalog import selectors
 
+from .language import content_language
 from .middleware import CURRENCY_SESSION_KEY
 
 NEW_ARRIVALS = 8
@@ -31,7 +31,7 @@ def _admin_import_url() -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    language = get_language() or settings.LANGUAGE_CODE
+    language = content_language()
     tree = selectors.category_tree(language=language)
     collections = selectors.featured_collections(language=language)
     arrivals = selectors.new_arrivals(language=language, limit=NEW_ARRIVALS)

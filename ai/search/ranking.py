@@ -30,12 +30,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
 from django.conf import settings
 
 from ai.embeddings import EmbeddingBackendError
 from ai.index import VectorIndexUnavailable
+from shop.money import to_base
 
 from . import lexicon
 from .lexical import matched_terms
@@ -148,16 +150,19 @@ def _backend() -> tuple[str, bool]:
         return str(getattr(settings, "AI_EMBEDDING_BACKEND", "")), False
 
 
-def _in_base(amount: Decimal | None, currency: str | None) -> float | None:
+def _in_base(
+    amount: Decimal | None, currency: str | None, *, rounding: Literal["min", "max"]
+) -> float | None:
+    """A price limit as a bound on the snapshot's base-currency prices.
+
+    `currency` None: the limit is already in the base currency (the shopper's filters, which
+    the API and the search page convert). Otherwise shop.money.to_base's rule applies, as in
+    the listing and the catalog API: a product shown at exactly the limit is found.
+    """
     if amount is None:
         return None
-    base = settings.SHOP_BASE_CURRENCY
-    if currency and currency != base:
-        from orders.selectors import exchange_rates
-
-        rate = exchange_rates().get(currency)
-        if rate:
-            return float(Decimal(amount) / rate)
+    if currency:
+        return float(to_base(Decimal(amount), currency, rounding=rounding))
     return float(amount)
 
 
@@ -394,14 +399,14 @@ def search(
         "gemstones": _ids_for(snapshot, "gemstone", filters.gemstones),
         "categories": _ids_for(snapshot, "category", filters.categories),
     }
-    price_min = _in_base(filters.price_min, None)
-    price_max = _in_base(filters.price_max, None)
+    price_min = _in_base(filters.price_min, None, rounding="min")
+    price_max = _in_base(filters.price_max, None, rounding="max")
     if any(item.kind == "price" for item in recognised):
         query_currency = parsed.price_currency or currency
         if parsed.price_min is not None and price_min is None:
-            price_min = _in_base(parsed.price_min, query_currency)
+            price_min = _in_base(parsed.price_min, query_currency, rounding="min")
         if parsed.price_max is not None and price_max is None:
-            price_max = _in_base(parsed.price_max, query_currency)
+            price_max = _in_base(parsed.price_max, query_currency, rounding="max")
 
     def ids_of(kind: str) -> set:
         found: set = set()

@@ -16,10 +16,9 @@ from __future__ import annotations
 import logging
 
 from django import template
-from django.conf import settings
-from django.utils.translation import get_language
 
 from ai import services
+from shop.language import content_language
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -57,10 +56,6 @@ def _bought(request, user, session_key) -> set[int]:
     return cached
 
 
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
-
-
 @register.simple_tag(takes_context=True)
 def recommended_for_you(context, limit=8):
     request, user, session_key = _shopper(context)
@@ -68,7 +63,7 @@ def recommended_for_you(context, limit=8):
         return services.recommend_for_shopper(
             user=user,
             session_key=session_key,
-            language=_language(),
+            language=content_language(),
             limit=_limit(limit),
             request=request,
         )
@@ -85,7 +80,7 @@ def _product_block(context, product, limit, fetch, what: str):
     try:
         return fetch(
             product,
-            language=_language(),
+            language=content_language(),
             limit=_limit(limit),
             exclude=_bought(request, user, session_key),
         )
@@ -116,7 +111,7 @@ def cart_suggestions_for(context, summary=None, limit=4):
             product_ids=product_ids,
             user=user,
             session_key=session_key,
-            language=_language(),
+            language=content_language(),
             limit=_limit(limit),
             request=request,
         )

@@ -20,11 +20,15 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.views import APIView
 
 from catalog.models import ReviewSentiment
-from shop.api import HANDLE_PARAMETER, AutoSchema, Pagination, error_response
-from shop.throttling import ScopedRateThrottle
+from shop.api import (
+    HANDLE_PARAMETER,
+    AutoSchema,
+    Pagination,
+    WriteThrottledAPIView,
+    error_response,
+)
 from shop.validators import is_slug
 
 from . import selectors, services
@@ -130,13 +134,12 @@ def _product_or_404(handle: str):
     return product
 
 
-class ProductReviewsView(APIView):
+class ProductReviewsView(WriteThrottledAPIView):
     """GET: approved reviews of a product, newest first; POST: write one (signed in)."""
 
     schema = AutoSchema()
     pagination_class = Pagination  # also tells the schema the list is paginated
     parser_classes = [JSONParser, FormParser, MultiPartParser]
-    throttle_scope = "writes"
 
     def get_permissions(self):
         # Reading is public; writing needs a customer (no request: the view as a whole is public).
@@ -144,12 +147,6 @@ class ProductReviewsView(APIView):
         if request is not None and request.method not in SAFE_METHODS:
             return [IsAuthenticated()]
         return [AllowAny()]
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.request.method not in SAFE_METHODS:
-            throttles.append(ScopedRateThrottle())
-        return throttles
 
     @extend_schema(
         operation_id="product_reviews_list",

@@ -6,10 +6,11 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
-from orders.selectors import babel_locale
+from shop.language import content_language
+from shop.money import babel_locale
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ LOW_STOCK = 3
 def translated_path(path: str, language: str) -> str:
     """`path` (with its query string) in `language`; a path no view knows keeps its own rest."""
     translated = translate_url(path, language)
-    current = get_language() or settings.LANGUAGE_CODE
+    current = content_language()
     if translated == path and language != current:
         prefix = f"/{current}/"
         if path.startswith(prefix):
@@ -35,7 +36,7 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     if request is None:
         return []
-    current = get_language() or settings.LANGUAGE_CODE
+    current = content_language()
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
@@ -100,6 +101,6 @@ def availability(variant) -> str:
 def currency_symbol(code: str) -> str:
     """The symbol shoppers of the current language know the currency by (€, ￥, د.إ.‏...)."""
     try:
-        return get_currency_symbol(code, locale=babel_locale(get_language() or "en"))
+        return get_currency_symbol(code, locale=babel_locale(content_language()))
     except (UnknownLocaleError, ValueError):  # a bad setting must not take the page down
         return code

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from catalog.models import ProductVariant, PublicationStatus
+from shop.language import content_language
 
 from ..models import Cart, CartLine
 from ..selectors import CART_SESSION_KEY, guest_cart_id, product_display_name
@@ -25,7 +26,7 @@ MAX_LINE_QUANTITY = 99
 
 
 def variant_display_name(variant: ProductVariant) -> str:
-    name = product_display_name(variant.product, language=get_language() or "en")
+    name = product_display_name(variant.product, language=content_language())
     return f"{name} ({variant.title})" if variant.title else name
 
 
@@ -122,6 +123,9 @@ def cart_add(*, cart: Cart, variant: ProductVariant, quantity: int = 1) -> CartL
         user=cart.user,
         session_key=cart.session_key,
         value=quantity,
+        # The language the shopper is really browsing in, or "" (not known, e.g. outside a
+        # request): not content_language(), whose fallback would count such adds as English
+        # in the per-language popularity the recommender reads.
         language=get_language() or "",
     )
     return line

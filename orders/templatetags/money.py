@@ -2,9 +2,9 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language
 
-from orders.selectors import format_price
+from shop.language import content_language
+from shop.money import format_price
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def price(context, amount: Decimal | None) -> str:
         return ""
     request = context.get("request")
     currency = getattr(request, "currency", settings.SHOP_BASE_CURRENCY)
-    return format_price(amount, currency=currency, language=get_language() or "en")
+    return format_price(amount, currency=currency, language=content_language())

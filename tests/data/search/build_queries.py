@@ -18,7 +18,7 @@ from pathlib import Path
 from django.db.models import Q
 
 from catalog.models import Category, Product, PublicationStatus
-from orders.selectors import exchange_rates
+from shop.money import exchange_rates
 
 RINGS = ["rings"]
 EARRINGS = ["earrings"]
