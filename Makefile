@@ -42,7 +42,7 @@ run: setup
 	@cat "$${SHOP_VAR_DIR:-var}/demo-login.txt" 2>/dev/null || true
 	@bash -c 'trap "kill 0" EXIT; \
 	  $(BIN)/celery -A shop worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 & \
-	  $(BIN)/gunicorn shop.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
+	  $(BIN)/gunicorn shop.wsgi -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
 	    --access-logfile - --timeout 120'
 
 worker: install

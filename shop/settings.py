@@ -409,6 +409,9 @@ AI_SEARCH_REINDEX_BATCH = env.int("AI_SEARCH_REINDEX_BATCH", default=200)
 # filters); it reloads when products change, and at least this often (seconds; 0: only on
 # changes) so a category renamed in another process shows up.
 AI_SEARCH_SNAPSHOT_MAX_AGE = env.int("AI_SEARCH_SNAPSHOT_MAX_AGE", default=300)
+# Each gunicorn web worker loads the encoder and the snapshot when it starts (gunicorn.conf.py,
+# ai/search/warmup.py) instead of on the first search; other processes never do.
+AI_SEARCH_WARM_UP = env.bool("AI_SEARCH_WARM_UP", default=True)
 # Recommendations (issue 5): a Surprise rating model (svd, svdpp, nmf, knnbaseline,
 # knnwithmeans, baselineonly, slopeone) blended into an item-item top-N ranker ("ease",
 # "itemknn", "popularity" or "rating"); see ai/recommend/ and docs/benchmarks.md.

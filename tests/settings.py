@@ -21,3 +21,6 @@ os.environ["SHOP_CELERY_DIR"] = os.path.join(os.environ[RUN_DIR_VARIABLE], "cele
 from shop.settings import *  # noqa: E402, F403
 
 TEST_RUN_DIR = os.environ[RUN_DIR_VARIABLE]
+
+# Nothing in the tests starts gunicorn's hook; off so that one never warms search up by accident.
+AI_SEARCH_WARM_UP = False
