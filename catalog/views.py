@@ -19,6 +19,7 @@ from customers.services import interaction_record
 from shop.language import content_language
 from shop.middleware import CURRENCY_SESSION_KEY
 from shop.money import babel_locale, convert_price, format_price, to_base
+from shop.params import page_number, positive_int
 
 from . import selectors
 from .cache import listing_cached
@@ -278,11 +279,10 @@ def _option_groups(product: Product, variants: list, selected) -> list[dict]:
 
 
 def _select_variant(request: HttpRequest, variants: list):
-    wanted = request.GET.get("variant", "")
-    if wanted.isdigit():
-        for variant in variants:
-            if variant.pk == int(wanted):
-                return variant
+    wanted = positive_int(request.GET.get("variant"))
+    for variant in variants:
+        if wanted is not None and variant.pk == wanted:
+            return variant
     for variant in variants:
         if variant.stock_quantity > 0:
             return variant
@@ -502,8 +502,7 @@ def search(request: HttpRequest) -> HttpResponse:
         price_max=price_max,
         ignore=values("ignore"),
     )
-    number = request.GET.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < len(number) < 6 else 1
+    number = page_number(request.GET.get("page"), last_page=99_999)
     per_page = _per_page()
     result = ai_services.search_products(
         query,

@@ -18,13 +18,13 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shop.language import content_language
 from shop.middleware import CURRENCY_SESSION_KEY
+from shop.params import safe_next_url
 
 from . import selectors, services
 from .forms import (
@@ -41,11 +41,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # --- Helpers ----------------------------------------------------------------------------------
 def _safe_url(request: HttpRequest, url: str | None) -> str | None:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
+    return safe_next_url(request, url) or None
 
 
 def _back_url(request: HttpRequest, fallback: str) -> str:

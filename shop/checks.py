@@ -105,3 +105,24 @@ def tls_proxy_without_trusted_proxies(app_configs=None, **kwargs):
             id="shop.W005",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def request_cap_below_upload_caps(app_configs=None, **kwargs):
+    """A request cap smaller than an upload the shop accepts would refuse that upload with a
+    413 before its form could say what is wrong (review photos together, or one import)."""
+    photos = settings.SHOP_MAX_IMAGE_UPLOAD_BYTES * int(
+        getattr(settings, "SHOP_REVIEW_MAX_PHOTOS", 4)
+    )
+    largest = max(photos, settings.SHOP_MAX_IMPORT_BYTES)
+    if largest <= settings.SHOP_MAX_REQUEST_BYTES:
+        return []
+    return [
+        checks.Warning(
+            f"SHOP_MAX_REQUEST_BYTES ({settings.SHOP_MAX_REQUEST_BYTES}) is smaller than the "
+            f"largest upload the shop accepts ({largest} bytes).",
+            hint="Raise SHOP_MAX_REQUEST_BYTES, or lower SHOP_MAX_IMAGE_UPLOAD_BYTES, "
+            "SHOP_REVIEW_MAX_PHOTOS or SHOP_MAX_IMPORT_BYTES.",
+            id="shop.W006",
+        )
+    ]

@@ -28,6 +28,34 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose body is larger than SHOP_MAX_REQUEST_BYTES with a 413, before
+    anything reads it.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves out uploaded files, which are streamed to
+    temporary files of any size: without this, one multipart request could fill the disk. The
+    per-file caps (SHOP_MAX_IMAGE_UPLOAD_BYTES, SHOP_MAX_IMPORT_BYTES) are checked by the forms
+    and serializers that read each file. Placed before CsrfViewMiddleware, the first to read a
+    form's body; a front proxy should carry the same limit (README: "Security: deployment").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _content_length(request) > settings.SHOP_MAX_REQUEST_BYTES:
+            from .errors import request_too_large
+
+            return request_too_large(request)
+        return self.get_response(request)
+
+
+def _content_length(request) -> int:
+    """The declared body size; a malformed header counts as no body, as Django reads it."""
+    value = request.META.get("CONTENT_LENGTH") or ""
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
 CURRENCY_SESSION_KEY = "currency"
 
 

@@ -58,6 +58,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
+# An expired form gets a page that says so, in the shopper's language (shop/errors.py).
+CSRF_FAILURE_VIEW = "shop.errors.csrf_failure"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
@@ -144,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the first middleware that reads a body (CSRF reads forms): a 413 over the cap.
+    "shop.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -310,6 +314,10 @@ STORAGES = {
 SHOP_MAX_IMAGE_UPLOAD_BYTES = env.int("SHOP_MAX_IMAGE_UPLOAD_BYTES", default=8 * 1024 * 1024)
 SHOP_MAX_IMAGE_PIXELS = env.int("SHOP_MAX_IMAGE_PIXELS", default=40_000_000)
 SHOP_MAX_IMPORT_BYTES = env.int("SHOP_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
+# The whole body of one request (all files and fields of a multipart form together); larger
+# ones get a 413 before anything reads them (shop.middleware.RequestSizeLimitMiddleware).
+# It must leave room for the largest upload: four review photos, or one product import.
+SHOP_MAX_REQUEST_BYTES = env.int("SHOP_MAX_REQUEST_BYTES", default=40 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -10,6 +10,10 @@ from catalog.reviews import views as review_views
 from . import views
 from .rosetta import rosetta_urlpatterns
 
+# Error pages in the storefront's layout and the visitor's language (shop/errors.py).
+handler400 = "shop.errors.bad_request"
+handler403 = "shop.errors.permission_denied"
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("currency/", views.set_currency, name="set_currency"),

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from catalog import selectors
 
 from .language import content_language
 from .middleware import CURRENCY_SESSION_KEY
+from .params import safe_next_url
 
 NEW_ARRIVALS = 8
 # Where a merchant looking at an empty store should go; the first that exists wins.
@@ -60,9 +60,4 @@ def set_currency(request: HttpRequest) -> HttpResponse:
     currency = request.POST.get("currency", "")
     if currency in settings.SHOP_CURRENCIES:
         request.session[CURRENCY_SESSION_KEY] = currency
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    return HttpResponseRedirect(next_url)
+    return HttpResponseRedirect(safe_next_url(request, request.POST.get("next")) or "/")

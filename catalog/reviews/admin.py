@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.models import Category, Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from shop.params import positive_int
 from shop.validators import is_slug
 
 from . import selectors, services
@@ -233,10 +234,7 @@ class ReviewAdmin(admin.ModelAdmin):
             product = Product.objects.filter(handle=handle).first()
         if is_slug(slug):
             category = Category.objects.filter(slug=slug).first()
-        try:
-            months = max(1, min(36, int(request.GET.get("months", 12))))
-        except (TypeError, ValueError):
-            months = 12
+        months = positive_int(request.GET.get("months"), default=12, maximum=36)
         trend = selectors.sentiment_trend(product=product, category=category, months=months)
         context = {
             **self.admin_site.each_context(request),
