@@ -7,8 +7,9 @@ pointing at real objects, then with malformed path values. Its query parameters 
 storefront reads (the list below) plus every parameter the page's own links and GET forms carry
 (read from the rendered HTML). Each is sent with every malformed value: non-ASCII digits,
 huge and negative numbers, repeated (array) parameters, very long strings, invalid UTF-8
-escapes, NUL. Pages with forms are also posted with each field malformed in turn, the other
-fields keeping the values the page filled in.
+escapes, NUL. Each page is also requested with malformed headers and cookies and with every
+other HTTP method, and pages with forms are posted with each field malformed in turn, the
+other fields keeping the values the page filled in.
 
 A failure lists each URL, parameter and value that gave a 500 (or raised), all at once.
 """
@@ -272,6 +273,39 @@ def fuzz_page(findings: Findings, client: Client, path: str) -> None:
     fuzz_forms(findings, client, [form for form in parser.forms if form["method"] == "post"])
 
 
+# Headers and cookies every page reads (language negotiation, session, CSRF, currency).
+MALFORMED_HEADERS = [
+    {"HTTP_ACCEPT_LANGUAGE": "²;q=x, ar;q=99999999999999999999, *;q=-1"},
+    {"HTTP_ACCEPT_LANGUAGE": "x" * 5000},
+    {"HTTP_REFERER": "http://[::1"},
+    {"HTTP_X_FORWARDED_FOR": "²,%ff,999.999.1.1"},
+    {"HTTP_IF_MODIFIED_SINCE": "²"},
+    {"HTTP_IF_NONE_MATCH": '"' + "x" * 5000},
+    {"HTTP_ACCEPT": "²/²"},
+]
+MALFORMED_COOKIES = {
+    "django_language": ["²", "../../etc", "x" * 4000],
+    "sessionid": ["²", "x" * 4000, "' OR 1=1"],
+    "csrftoken": ["²", "x" * 4000],
+}
+
+
+def fuzz_headers_and_methods(findings: Findings, client: Client, path: str) -> None:
+    for headers in MALFORMED_HEADERS:
+        findings.check(client, "get", path, **headers)
+    for method in ("put", "patch", "delete", "options", "head", "trace"):
+        findings.check(client, method, path)
+    for name, values in MALFORMED_COOKIES.items():
+        saved = client.cookies.get(name)
+        for value in values:
+            client.cookies[name] = value
+            findings.check(client, "get", path)
+        if saved is not None:
+            client.cookies[name] = saved
+        else:
+            del client.cookies[name]
+
+
 def fuzz_storefront(client: Client, alice: Owner, catalog_: dict) -> Findings:
     findings = Findings()
     values = real_path_values(alice, catalog_)
@@ -280,6 +314,7 @@ def fuzz_storefront(client: Client, alice: Owner, catalog_: dict) -> Findings:
     for route, _pattern in routes:
         path = build_path(route, values)
         fuzz_page(findings, client, path)
+        fuzz_headers_and_methods(findings, client, path)
         for query in WITH_QUERY.get(route.split("/", 1)[-1], []):
             fuzz_page(findings, client, f"{path}?{query}")
         # The same page with each path value malformed in turn (also posted to: some views
