@@ -393,9 +393,10 @@ __all__ += [
 #   sentiment_score_reviews_start(...)    the same as a background job, on commit
 #   sentiment_train(...)                  fit, measure, register (activate only if better)
 #   start_sentiment_training(...)         the same as a background job
+from shop.text_language import detect_language  # noqa: E402
+
 from .sentiment.aspects import ASPECT_LABELS, ASPECTS, extract_aspects  # noqa: E402
 from .sentiment.backends import SentimentBackendError  # noqa: E402
-from .sentiment.language import detect_language  # noqa: E402
 from .sentiment.scoring import review_text as _review_text  # noqa: E402
 from .sentiment.scoring import score_texts  # noqa: E402
 

@@ -15,8 +15,9 @@ from collections import Counter
 
 from django.utils import timezone
 
+from shop.text_language import detect_language
+
 from .backends import clear_cache, get_scorer, models_dir
-from .language import detect_language
 from .model import LABELS, SentimentModel, evaluate, label_for_stars
 from .scoring import review_text
 
