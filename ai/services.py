@@ -227,13 +227,14 @@ def search_mark_dirty_reindex_soon(
     """After an import or a change of shared text (a category renamed): re-embed soon.
 
     Marks `product_ids` dirty when given (products saved through catalog.services already
-    are), then starts the dirty re-index job when the transaction commits.
+    are) through the catalog's service, then starts the dirty re-index job when the
+    transaction commits.
     """
-    from catalog.models import Product
+    from catalog.services import products_mark_search_dirty
 
     with transaction.atomic():
         if product_ids is not None:
-            Product.objects.filter(pk__in=list(product_ids)).update(search_index_dirty=True)
+            products_mark_search_dirty(product_ids=product_ids)
         return search_reindex_dirty_start(queue=queue)
 
 
