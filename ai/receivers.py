@@ -2,13 +2,15 @@
 never call ai. Connected in AiConfig.ready().
 
 - reviews_saved (catalog.reviews): score the reviews' sentiment in a background job;
-- products_changed (catalog): re-embed the products marked dirty soon, in a job.
+- products_changed (catalog): re-embed the products marked dirty soon, in a job;
+- interaction_history_seeded (customers, the demo store): train the recommender now.
 """
 
 from __future__ import annotations
 
 from catalog.reviews.signals import reviews_saved
 from catalog.signals import products_changed
+from customers.signals import interaction_history_seeded
 
 
 def score_saved_reviews(sender, *, review_ids: list[int] | None, **kwargs) -> None:
@@ -29,6 +31,17 @@ def reindex_changed_products(sender, *, product_ids: list[int], **kwargs) -> Non
     services.search_reindex_dirty_start()
 
 
+def train_on_seeded_history(sender, *, events: int, **kwargs) -> dict[str, int]:
+    """Trains the recommender in this process; the counts go into the demo seed's report."""
+    from . import services
+
+    report = services.recommend_train()
+    return {"recommendation lists": sum(report["lists"].values())}
+
+
 def connect() -> None:
+    interaction_history_seeded.connect(
+        train_on_seeded_history, dispatch_uid="ai-train-on-seeded-history"
+    )
     products_changed.connect(reindex_changed_products, dispatch_uid="ai-reindex-changed-products")
     reviews_saved.connect(score_saved_reviews, dispatch_uid="ai-score-saved-reviews")
