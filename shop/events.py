@@ -66,8 +66,8 @@ def send_on_commit(signal: Signal, /, *, sender, using: str | None = None, **kwa
     """Announces a domain event once the current transaction commits (at once without one).
 
     The domain app says what happened; the apps above it listen (ai/receivers.py) and never
-    hear of work that was rolled back. Receivers get keyword arguments only, plain values
-    (ids, codes) rather than model instances, so that they read what was committed.
+    hear of work that was rolled back. Receivers get keyword arguments only: ids and codes
+    rather than rows (the shopper's user aside), so that they read what was committed.
     """
     after_commit(send_logged, signal, sender=sender, using=using, **kwargs)
 
