@@ -17,30 +17,28 @@ from customers.services import interaction_record
 from customers.signals import interaction_history_seeded
 from orders.signals import line_added_to_bag, order_placed
 
+from .recommend.jobs import recommend_train
+from .search.indexing import search_reindex_dirty_start
+from .sentiment.jobs import sentiment_score_reviews_start
+
 
 def score_saved_reviews(sender, *, review_ids: list[int] | None, **kwargs) -> None:
     """A review saved: a job of its own (force); a bulk load: the one bulk job for the unscored."""
-    from . import services
-
     if review_ids is None:
-        services.sentiment_score_reviews_start(only_unscored=True)
+        sentiment_score_reviews_start(only_unscored=True)
     else:
-        services.sentiment_score_reviews_start(review_ids=review_ids)
+        sentiment_score_reviews_start(review_ids=review_ids)
 
 
 def reindex_changed_products(sender, *, product_ids: list[int], **kwargs) -> None:
     """They are marked dirty already (the catalog's own flag): start the dirty re-index job
     now rather than wait for the periodic sweep."""
-    from . import services
-
-    services.search_reindex_dirty_start()
+    search_reindex_dirty_start()
 
 
 def train_on_seeded_history(sender, *, events: int, **kwargs) -> dict[str, int]:
     """Trains the recommender in this process; the counts go into the demo seed's report."""
-    from . import services
-
-    report = services.recommend_train()
+    report = recommend_train()
     return {"recommendation lists": sum(report["lists"].values())}
 
 

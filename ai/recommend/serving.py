@@ -546,3 +546,8 @@ def recommendable_product(*, handle: str):
     from catalog.selectors import published_products
 
     return published_products().filter(handle=handle).first()
+
+
+def recommend_for_user(user, *, limit: int | None = None, language: str | None = None):
+    """A signed-in shopper's recommendations (see recommend_for_shopper for guests)."""
+    return recommend_for_shopper(user=user, language=language, limit=limit)
