@@ -14,7 +14,8 @@ later) and are counted apart as function-level imports. Strings naming modules
 (importlib, Celery task names, `include("ai.api_urls")`) are not seen.
 
 Figures:
-- two-way app pairs: apps A and B where A imports B and B imports A;
+- two-way app pairs: apps A and B where A imports B and B imports A; and the same with the
+  presentation modules' imports left out (they may import ai's facade);
 - module cycles: strongly connected components (Tarjan) of more than one module, over every
   edge; and the same over module-level edges only (what `django.setup()` must resolve);
 - function-level imports of project modules (statements, and names of modules imported);
@@ -229,18 +230,28 @@ def measure(root: Path = ROOT) -> dict:
     modules = collect_modules(root, apps)
     build_graph(modules)
 
-    app_edges: dict[str, set[str]] = defaultdict(set)
-    for module in modules.values():
-        for target in module.edges:
-            other = modules[target].app
-            if other != module.app:
-                app_edges[module.app].add(other)
-    two_way = sorted(
-        f"{a} <-> {b}"
-        for a in apps
-        for b in apps
-        if a < b and b in app_edges[a] and a in app_edges[b]
-    )
+    def app_graph(domain_only: bool) -> dict[str, set[str]]:
+        app_edges: dict[str, set[str]] = defaultdict(set)
+        for module in modules.values():
+            if domain_only and is_presentation(module.name):
+                continue
+            for target in module.edges:
+                other = modules[target].app
+                if other != module.app:
+                    app_edges[module.app].add(other)
+        return app_edges
+
+    def two_way_pairs(app_edges: dict[str, set[str]]) -> list[str]:
+        return sorted(
+            f"{a} <-> {b}"
+            for a in apps
+            for b in apps
+            if a < b and b in app_edges[a] and a in app_edges[b]
+        )
+
+    app_edges = app_graph(domain_only=False)
+    two_way = two_way_pairs(app_edges)
+    two_way_domain = two_way_pairs(app_graph(domain_only=True))
 
     cycles = [c for c in tarjan({m.name: m.edges for m in modules.values()}) if len(c) > 1]
     top_cycles = [c for c in tarjan({m.name: m.top_edges for m in modules.values()}) if len(c) > 1]
@@ -268,6 +279,7 @@ def measure(root: Path = ROOT) -> dict:
         "modules": len(modules),
         "app_imports": {app: sorted(app_edges[app]) for app in apps},
         "two_way_app_pairs": two_way,
+        "two_way_app_pairs_domain_modules_only": two_way_domain,
         "module_cycles": cycles,
         "module_cycles_module_level_only": top_cycles,
         "function_level_imports": len(function_imports),
@@ -288,9 +300,13 @@ def report(figures: dict) -> str:
     out.append("app imports (A -> the apps it imports):")
     for app, others in figures["app_imports"].items():
         out.append(f"  {app} -> {', '.join(others) or '-'}")
-    pairs = figures["two_way_app_pairs"]
-    out.append(f"two-way app pairs: {len(pairs)}")
-    out += [f"  {pair}" for pair in pairs]
+    for key, title in (
+        ("two_way_app_pairs", "two-way app pairs"),
+        ("two_way_app_pairs_domain_modules_only", "two-way app pairs, presentation left out"),
+    ):
+        pairs = figures[key]
+        out.append(f"{title}: {len(pairs)}")
+        out += [f"  {pair}" for pair in pairs]
     for key, title in (
         ("module_cycles", "module cycles (every import)"),
         ("module_cycles_module_level_only", "module cycles (module-level imports only)"),
