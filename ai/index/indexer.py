@@ -20,6 +20,7 @@ from ai.embeddings import Embedder, get_embedder
 from ai.embeddings import batch_size as embedding_batch_size
 from ai.models import ProductEmbedding
 from catalog.models import Product
+from catalog.selectors import products_search_dirty
 from catalog.services import products_clear_search_dirty
 
 from .base import ProgressCallback, VectorIndex, language_codes
@@ -162,11 +163,7 @@ def reindex_products(
     index = index or get_index(backend=embedder.name, dimension=embedder.dimension)
     everything = product_ids is None and not only_dirty
     if only_dirty:
-        ids = list(
-            Product.objects.filter(search_index_dirty=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        ids = list(products_search_dirty().values_list("pk", flat=True))
     elif product_ids is None:
         ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
     else:

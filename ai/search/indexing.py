@@ -8,8 +8,9 @@
     search_mark_dirty_reindex_soon(...) after an import: (mark and) re-embed soon, in a job
     search_index_status()               what the index holds, for the admin and the checks
 
-The dirty flag is the catalog's (Product.search_index_dirty): it is read here and written
-only through catalog.services (products_mark_search_dirty, products_clear_search_dirty).
+The dirty flag is the catalog's (Product.search_index_dirty): read through catalog.selectors
+(products_search_dirty) and written only through catalog.services (products_mark_search_dirty,
+products_clear_search_dirty).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ai.index.indexer import ReindexReport, reindex_products
 from ai.jobs import job_start
 from ai.models import Capability, Job, ProductEmbedding
 from ai.registry import model_version_active, model_version_register
-from catalog.models import Product
+from catalog.selectors import products_search_dirty
 from catalog.services import products_mark_search_dirty
 
 from .semantic import embedder_info
@@ -85,7 +86,7 @@ def search_reindex_start(
 
 def search_reindex_dirty_start(*, queue: str | None = None) -> Job | None:
     """Starts a job re-embedding the dirty products, if there are any (the periodic task)."""
-    if not Product.objects.filter(search_index_dirty=True).exists():
+    if not products_search_dirty().exists():
         return None
     return job_start(kind=JOB_SEARCH_REINDEX_DIRTY, queue=queue)
 
@@ -112,7 +113,7 @@ def search_index_status() -> dict:
         "embedding_backend": backend,
         "index": None,
         "vectors": 0,
-        "dirty_products": Product.objects.filter(search_index_dirty=True).count(),
+        "dirty_products": products_search_dirty().count(),
         "active_version": None,
         "error": "",
     }
