@@ -22,6 +22,7 @@ Figures:
 - modules outside `ai` importing `ai`: domain modules and presentation modules (admin,
   views, api, templatetags, urls: a module whose path has a part named so or starting with
   `admin_`, `api_`, `views_`) counted apart, each listed;
+- presentation modules importing an `ai` module other than its facade `ai.services`;
 - modules inside `ai` importing `ai.services` (the facade should be imported from outside only);
 - lines per app (every line of the files, migrations left out) and the five largest modules.
 """
@@ -287,6 +288,12 @@ def measure(root: Path = ROOT) -> dict:
         "function_level_imports_by_app": dict(sorted(by_app_function_imports.items())),
         "domain_modules_importing_ai": [n for n in importing_ai if not is_presentation(n)],
         "presentation_modules_importing_ai": [n for n in importing_ai if is_presentation(n)],
+        "presentation_modules_importing_ai_beyond_its_facade": [
+            n
+            for n in importing_ai
+            if is_presentation(n)
+            and any(modules[t].app == "ai" and t != "ai.services" for t in modules[n].edges)
+        ],
         "ai_modules_importing_ai_services": ai_facade_users,
         "lines_per_app": lines,
         "lines_total": sum(lines.values()),
@@ -325,6 +332,10 @@ def report(figures: dict) -> str:
     for key, title in (
         ("domain_modules_importing_ai", "domain modules importing ai"),
         ("presentation_modules_importing_ai", "presentation modules importing ai"),
+        (
+            "presentation_modules_importing_ai_beyond_its_facade",
+            "presentation modules importing ai other than ai.services",
+        ),
         ("ai_modules_importing_ai_services", "ai modules importing ai.services"),
     ):
         names = figures[key]

@@ -43,3 +43,15 @@ def test_a_function_level_import_closes_a_cycle_and_counts_apart(tmp_path):
     assert figures["module_cycles_module_level_only"] == []
     assert figures["function_level_imports"] == 1
     assert figures["modules"] == 7  # the migration is not one
+
+
+def test_domain_apps_never_import_ai_and_ai_never_imports_its_own_facade():
+    """Issue 13, steps 1 and 2: catalog, customers and orders announce (signals) and ai listens;
+    their views, APIs, admin and template tags reach ai only through ai.services."""
+    figures = measure()
+    assert figures["domain_modules_importing_ai"] == []
+    assert figures["presentation_modules_importing_ai_beyond_its_facade"] == []
+    assert figures["ai_modules_importing_ai_services"] == []
+    for cycle in figures["module_cycles"]:
+        apps = {name.split(".")[0] for name in cycle}
+        assert len(apps) == 1, f"modules of several apps import each other: {cycle}"
