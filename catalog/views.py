@@ -14,8 +14,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ai import services as ai_services
-from customers.models import InteractionEvent
-from customers.services import interaction_record
 from shop.language import content_language
 from shop.middleware import CURRENCY_SESSION_KEY
 from shop.money import babel_locale, convert_price, format_price, to_base
@@ -25,6 +23,7 @@ from . import selectors
 from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
+from .signals import announce_product_viewed
 from .templatetags.storefront import LOW_STOCK, availability_label
 
 
@@ -290,17 +289,17 @@ def _select_variant(request: HttpRequest, variants: list):
 
 
 def _record_view(request: HttpRequest, product, language: str) -> None:
-    """One INSERT for the recommender. A guest's view counts only when they already have a
-    session (they chose a currency, filled a bag...): a cookieless visitor, a bot most often,
-    must not create a session row and an event on every page it fetches."""
+    """Announces the view (ai records one event for the recommender). A guest's view counts
+    only when they already have a session (they chose a currency, filled a bag...): a
+    cookieless visitor, a bot most often, must not create a session row and an event on
+    every page it fetches."""
     if not request.user.is_authenticated:
         # Loading it drops a made-up or expired cookie's key (one indexed read, which the
         # bag in the page header needs anyway).
         request.session.get(CURRENCY_SESSION_KEY)
         if not request.session.session_key:
             return
-    interaction_record(
-        kind=InteractionEvent.Kind.VIEW,
+    announce_product_viewed(
         product_id=product.pk,
         user=request.user,
         session_key=request.session.session_key or "",

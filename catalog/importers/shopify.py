@@ -51,7 +51,12 @@ from catalog.models import (
     PublicationStatus,
     Purity,
 )
-from catalog.services import product_refresh_availability, product_set_translation
+from catalog.services import (
+    product_refresh_availability,
+    product_set_translation,
+    products_mark_search_dirty,
+)
+from catalog.signals import announce_products_changed
 
 # The 46 columns of Shopify's product CSV, in Shopify's order (the export writes them so).
 SHOPIFY_COLUMNS: tuple[str, ...] = (
@@ -1411,14 +1416,13 @@ def import_shopify_csv(*, file: BinaryIO | TextIO, dry_run: bool = False) -> Imp
     if not report.ok:
         _reset_counts(report)
     elif committed and not dry_run:
-        # The imported products' text changed: mark them for the search and re-embed soon.
-        from ai.services import search_mark_dirty_reindex_soon
-
-        search_mark_dirty_reindex_soon(
-            product_ids=Product.objects.filter(handle__in=list(parser.products)).values_list(
-                "pk", flat=True
-            )
+        # The imported products' text changed: mark them for the search (the periodic sweep
+        # re-embeds them) and announce it (ai re-embeds them soon, in a job).
+        product_ids = list(
+            Product.objects.filter(handle__in=list(parser.products)).values_list("pk", flat=True)
         )
+        products_mark_search_dirty(product_ids=product_ids)
+        announce_products_changed(product_ids=product_ids)
     return report
 
 

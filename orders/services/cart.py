@@ -18,8 +18,8 @@ from shop.language import content_language
 
 from ..models import Cart, CartLine
 from ..selectors import CART_SESSION_KEY, guest_cart_id, product_display_name
+from ..signals import announce_line_added_to_bag
 from .errors import CartError, OutOfStock, ProductUnavailable
-from .interactions import interaction_record_on_commit
 
 # Nobody buys a hundred of one ring online; a cap keeps typos and scripts from silly numbers.
 MAX_LINE_QUANTITY = 99
@@ -117,12 +117,12 @@ def cart_add(*, cart: Cart, variant: ProductVariant, quantity: int = 1) -> CartL
     line.full_clean(validate_unique=False, validate_constraints=False)
     line.save()
     cart.save(update_fields=["updated_at"])
-    interaction_record_on_commit(
-        kind="cart_add",
+    announce_line_added_to_bag(
         product_id=variant.product_id,
+        variant_id=variant.pk,
+        quantity=quantity,
         user=cart.user,
         session_key=cart.session_key,
-        value=quantity,
         # The language the shopper is really browsing in, or "" (not known, e.g. outside a
         # request): not content_language(), whose fallback would count such adds as English
         # in the per-language popularity the recommender reads.

@@ -41,6 +41,7 @@ from ..selectors import (
     product_display_name,
     shipping_methods_for_country,
 )
+from ..signals import announce_order_placed
 from .errors import (
     EmptyCart,
     IdempotencyConflict,
@@ -52,7 +53,6 @@ from .errors import (
     ShippingUnavailable,
     TotalChanged,
 )
-from .interactions import interaction_record_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -448,16 +448,14 @@ def _place_locked(
     for product_id in sorted(sold_out):
         product_refresh_availability(product=products[product_id])
 
-    for line in lines:
-        interaction_record_on_commit(
-            kind="purchase",
-            product_id=variants[line.variant_id].product_id,
-            user=user,
-            session_key=cart.session_key,
-            value=line.quantity,
-            country=country,
-            language=language,
-        )
+    announce_order_placed(
+        order_id=order.pk,
+        lines=[(variants[line.variant_id].product_id, line.quantity) for line in lines],
+        user=user,
+        session_key=cart.session_key,
+        country=country,
+        language=language,
+    )
     from ..tasks import queue_order_email
 
     queue_order_email(order=order, kind="confirmation")
