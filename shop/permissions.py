@@ -35,6 +35,8 @@ TRANSLATOR_PERMISSIONS = [
     ("catalog", "change_material"),
     ("catalog", "view_gemstonetype"),
     ("catalog", "change_gemstonetype"),
+    ("catalog", "view_optionlabel"),
+    ("catalog", "change_optionlabel"),
 ]
 
 
