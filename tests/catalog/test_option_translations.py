@@ -18,7 +18,12 @@ from django.urls import reverse
 from catalog.importers import import_shopify_csv
 from catalog.importers.shopify import SHOPIFY_COLUMNS
 from catalog.models import OptionLabel, Product, ProductVariant
-from catalog.option_labels import compose_option_name, compose_option_value, option_labels_fill
+from catalog.option_labels import (
+    catalog_option_sources,
+    compose_option_name,
+    compose_option_value,
+    option_labels_fill,
+)
 from catalog.translation_coverage import option_missing, translation_coverage
 from orders.models import OrderLine
 from shop.permissions import TRANSLATORS_GROUP
@@ -189,6 +194,29 @@ def test_fill_writes_known_languages_and_keeps_translators_labels():
     assert label("name", "Metal", "ar") == "المعدن"
     assert label("value", "Moonlight Blue", "en") == "Moonlight Blue"
     assert label("value", "Moonlight Blue", "fr") is None
+
+
+def test_demo_store_has_option_names_and_values_in_all_seven_languages(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", "--products", "24", "--seed", "7", stdout=io.StringIO())
+
+    languages = [code for code, _name in settings.LANGUAGES]
+    used = ProductVariant.objects.values_list("option1", flat=True).distinct()
+    assert "14K Rose Gold" in used or "18K Rose Gold" in used
+    translation_model = OptionLabel._parler_meta.root_model
+    for kind, sources in catalog_option_sources().items():
+        for source in sources:
+            stored = set(
+                translation_model.objects.filter(master__kind=kind, master__source=source)
+                .exclude(label="")
+                .values_list("language_code", flat=True)
+            )
+            assert stored == set(languages), (kind, source)
+    rose = OptionLabel.objects.filter(source__endswith="Rose Gold").first()
+    karat = rose.source.split("K")[0]
+    assert label("value", rose.source, "fr") == f"Or rose {karat} carats"
+    for row in translation_coverage():
+        assert row.option_names.percent == row.option_values.percent == 100.0, row.code
 
 
 def csv_bytes(rows) -> bytes:
