@@ -148,6 +148,9 @@ def test_coverage_command_and_page_show_option_columns(ring, merchant_client):
     assert "option names" in header and "option values" in header
     french = next(line for line in lines if line.startswith("fr "))
     assert "75.0% (3/4)" in french
+    out = io.StringIO()
+    call_command("translation_coverage", "--missing", "fr", stdout=out)
+    assert "option values not translated into fr: 1\n  Moonlight Blue" in out.getvalue()
     body = page(merchant_client, reverse("admin:catalog_translation_coverage"))
     assert "Option values" in body and "(3/4)" in body
 
