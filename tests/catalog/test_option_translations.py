@@ -313,3 +313,17 @@ def test_translators_edit_option_labels_per_language(client, ring):
 
     body = page(client, changelist + f"?product={ring.pk}")
     assert "Moonlight Blue" in body and "Metal" in body
+
+
+# --- the API -------------------------------------------------------------------------------------
+def test_api_keeps_source_options_and_adds_labels_in_the_requested_language(client, ring):
+    response = client.get("/api/v1/products/rose-ring/", {"lang": "fr"})
+    assert response.status_code == 200
+    product = response.json()
+    assert product["option_names"] == ["Metal", "Ring size"]
+    assert product["option_name_labels"] == ["Métal", "Taille de bague"]
+    first = product["variants"][0]
+    assert first["options"] == ["14K Rose Gold", "7"]
+    assert first["option_labels"] == ["Or rose 14 carats", "7"]
+    assert first["title"] == "14K Rose Gold / 7"
+
