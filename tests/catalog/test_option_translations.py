@@ -326,4 +326,3 @@ def test_api_keeps_source_options_and_adds_labels_in_the_requested_language(clie
     assert first["options"] == ["14K Rose Gold", "7"]
     assert first["option_labels"] == ["Or rose 14 carats", "7"]
     assert first["title"] == "14K Rose Gold / 7"
-
