@@ -14,6 +14,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from catalog.importers import import_shopify_csv
 from catalog.importers.shopify import SHOPIFY_COLUMNS
@@ -25,10 +26,12 @@ from catalog.option_labels import (
     option_labels_fill,
 )
 from catalog.translation_coverage import option_missing, translation_coverage
+from orders.emails import build_order_email
 from orders.models import OrderLine
 from shop.permissions import TRANSLATORS_GROUP
 from tests.factories import ProductFactory, UserFactory
 from tests.orders.conftest import cart_with, place, shipping  # noqa: F401 - fixture
+from tests.orders.test_pages import go_to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -278,11 +281,24 @@ def test_bag_line_in_french_shows_the_french_value(client, ring):
     assert "14K Rose Gold / 7" in page(client, "/en/cart/")
 
 
+def test_checkout_review_in_french_shows_the_french_value(client, ring, shipping):  # noqa: F811
+    variant = ring.variants.get(option1="14K Rose Gold", option2="7")
+    client.post("/fr/cart/add/", {"variant": variant.pk, "quantity": 1})
+    response = go_to_review(client, prefix="/fr")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Or rose 14 carats / 7" in body and "14K Rose Gold" not in body
+
+
 def test_order_line_keeps_the_options_in_the_orders_language(ring, shipping):  # noqa: F811
     variant = ring.variants.get(option1="14K Rose Gold", option2="7.5")
     order = place(cart_with((variant, 1)), language="fr")
     line = OrderLine.objects.get(order=order)
     assert line.variant_title == "Or rose 14 carats / 7,5"
+    with translation.override("en"):  # e.g. sent from a worker
+        message = build_order_email(order=order, kind="confirmation")
+    assert "(Or rose 14 carats / 7,5)" in message.body
+    assert "Or rose 14 carats / 7,5" in message.alternatives[0][0]
     # A later translation does not change what the order says.
     row = OptionLabel.objects.create(kind=OptionLabel.Kind.VALUE, source="14K Rose Gold")
     row.set_current_language("fr")
