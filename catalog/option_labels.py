@@ -126,13 +126,17 @@ _GOLD_WORD["gold"] = {
 }  # fmt: skip
 # Gemstones and other materials a variant may be offered in (Diamond, Pearl...).
 _STONES: dict[str, dict[str, str]] = {
-    name.lower(): names
+    names["en"].lower(): names
     for names in (
         *(_by_language(material[2]) for material in demo.OTHER_MATERIALS),
         *(_by_language(gem.names) for gem in demo.GEMS.values()),
     )
-    for name in [names["en"]]
 }
+# A karat on its own (an option named Purity or Karat): "14K".
+_KARAT_ONLY = {"fr": "{} carats", "de": "{} Karat", "es": "{} quilates", "ja": "{}K",
+               "zh-hans": "{}K", "ar": "عيار {}"}  # fmt: skip
+# The languages every table above is written in; another configured language gets the source.
+LANGUAGES = frozenset(demo.LANGS)
 _WORDS: dict[str, dict[str, str]] = {
     "small": {"fr": "Petit", "de": "Klein", "es": "Pequeño", "ja": "S", "zh-hans": "小号",
               "ar": "صغير"},
@@ -216,6 +220,8 @@ def _metal_value(text: str, language: str) -> str | None:
         if match:
             rest = rest.replace(match.group(0), " ")
     rest = " ".join(rest.split())
+    if karat and not rest and not fineness:
+        return _KARAT_ONLY[language].format(karat.group(1))
     if fineness and not rest and fineness.group(0).startswith("pt"):
         rest = "platinum"
     slug = _metal_slug(rest)
@@ -255,6 +261,8 @@ def compose_option_name(source: str, language: str) -> str | None:
     """The option name in `language` from the vocabulary, or None when it is not known."""
     if language == SOURCE_LANGUAGE:
         return source
+    if language not in LANGUAGES:
+        return None
     labels = _NAMES.get(_normalise(source))
     return labels.get(language) if labels else None
 
@@ -269,6 +277,8 @@ def compose_option_value(source: str, language: str) -> str | None:
     """
     if language == SOURCE_LANGUAGE:
         return source
+    if language not in LANGUAGES:
+        return None
     text = _normalise(source.replace("½", " 1/2"))
     if not text:
         return None

@@ -98,7 +98,11 @@ def test_sizes_stay_numbers_and_size_words_are_translated():
     assert compose_option_value("16 in", "de") == "16 Zoll"
     assert compose_option_value("Platinum", "ja") == "プラチナ"
     assert compose_option_name("Ring size", "fr") == "Taille de bague"
+    assert compose_option_value("18K", "de") == "18 Karat"
+    assert compose_option_value("925 Sterling Silver", "es") == "Plata de ley 925"
     assert compose_option_value("Moonlight Blue", "fr") is None
+    # A language the vocabulary is not written in shows the source text, never an error.
+    assert compose_option_value("14K Rose Gold", "it") is None
     assert compose_option_name("Engraving", "fr") is None
 
 
