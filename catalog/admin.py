@@ -47,7 +47,12 @@ from .models import (
     PublicationStatus,
     Review,
 )
-from .option_labels import is_translated, stored_labels
+from .option_labels import (
+    is_translated,
+    option_labels_fill,
+    product_option_sources,
+    stored_labels,
+)
 from .reviews.admin import ReviewAdmin
 from .translation_coverage import translation_coverage
 
@@ -161,10 +166,7 @@ class OptionLabelProductFilter(admin.SimpleListFilter):
         product = Product.objects.filter(pk=int(value)).first()
         if product is None:
             return queryset.none()
-        names = [product.option1_name, product.option2_name, product.option3_name]
-        values = set()
-        for row in product.variants.values_list("option1", "option2", "option3"):
-            values.update(row)
+        names, values = product_option_sources(product)
         return queryset.filter(
             Q(kind=OptionLabel.Kind.NAME, source__in=[n for n in names if n])
             | Q(kind=OptionLabel.Kind.VALUE, source__in=[v for v in values if v])
@@ -372,6 +374,10 @@ class ProductAdmin(TranslatorAwareAdmin):
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
             services.product_refresh_availability(product=form.instance)
+            # New option texts get a label row (known ones in every language) so translators
+            # find them in the option labels list.
+            names, values = product_option_sources(form.instance)
+            option_labels_fill(names=names, values=values)
 
     def _set_status(self, request: HttpRequest, queryset, status: str, done_message: str):
         changed = services.products_set_status(products=queryset, status=status)

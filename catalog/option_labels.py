@@ -24,7 +24,7 @@ from django.utils import translation
 
 from . import demo
 from .importers.shopify import METAL_KEYWORDS
-from .models import GemCut, OptionLabel
+from .models import GemCut, OptionLabel, Product, ProductVariant
 
 NAME, VALUE = OptionLabel.Kind.NAME.value, OptionLabel.Kind.VALUE.value
 SOURCE_LANGUAGE = "en"  # Shopify option text and the vocabulary's keys are English
@@ -344,9 +344,7 @@ def option_texts(
     rows = (
         translation_model.objects.filter(language_code=language)
         .exclude(label="")
-        .filter(
-            master__source__in=names | values,
-        )
+        .filter(master__source__in=names | values)
         .values_list("master__kind", "master__source", "label")
     )
     for kind, source, label in rows:
@@ -364,6 +362,17 @@ def option_texts_for_variants(variants: Iterable, *, language: str) -> OptionTex
     return option_texts(values=values, language=language)
 
 
+def product_option_sources(product: Product) -> tuple[list[str], list[str]]:
+    """A product's option names and its variants' values, as stored."""
+    names = [product.option1_name, product.option2_name, product.option3_name]
+    values = [
+        value
+        for row in product.variants.values_list("option1", "option2", "option3")
+        for value in row
+    ]
+    return names, values
+
+
 def option_texts_for_product(product, variants: Iterable, *, language: str) -> OptionTexts:
     """Labels for a product's option names and its variants' values: one query."""
     variants = list(variants)
@@ -376,8 +385,6 @@ def option_texts_for_product(product, variants: Iterable, *, language: str) -> O
 
 def catalog_option_sources() -> dict[str, set[str]]:
     """Every option name and value the catalog's products and variants use, by kind."""
-    from .models import Product, ProductVariant
-
     sources: dict[str, set[str]] = {NAME: set(), VALUE: set()}
     for index in (1, 2, 3):
         column = f"option{index}_name"

@@ -30,6 +30,7 @@ from orders.emails import build_order_email
 from orders.models import OrderLine
 from shop.permissions import TRANSLATORS_GROUP
 from tests.factories import ProductFactory, UserFactory
+from tests.forms import form_data
 from tests.orders.conftest import cart_with, place, shipping  # noqa: F401 - fixture
 from tests.orders.test_pages import go_to_review
 
@@ -313,6 +314,21 @@ def test_order_line_keeps_the_options_in_the_orders_language(ring, shipping):  #
 
 
 # --- the admin -----------------------------------------------------------------------------------
+def test_saving_a_product_in_the_admin_gives_new_option_texts_a_label(merchant_client, ring):
+    url = reverse("admin:catalog_product_change", args=[ring.pk])
+    data = form_data(merchant_client.get(url).content.decode(), "product_form")
+    first = next(k for k in data if k.endswith("-option1") and "__prefix__" not in k)
+    response = merchant_client.post(url, {**data, first: "18K White Gold"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    assert label("value", "18K White Gold", "fr") == "Or blanc 18 carats"
+    assert label("value", "Moonlight Blue", "en") == "Moonlight Blue"
+    assert label("value", "Moonlight Blue", "fr") is None
+    assert label("name", "Ring size", "ja") == "リングサイズ"
+    body = page(merchant_client, url)
+    assert f"{reverse('admin:catalog_optionlabel_changelist')}?product={ring.pk}" in body
+
+
 def test_translators_edit_option_labels_per_language(client, ring):
     option_labels_fill(names=["Metal"], values=["Moonlight Blue"])
     user = UserFactory(email="translator@example.com", is_staff=True)
