@@ -23,6 +23,7 @@ from . import selectors
 from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
+from .option_labels import OptionTexts, option_texts_for_product
 from .signals import announce_product_viewed
 from .templatetags.storefront import LOW_STOCK, availability_label
 
@@ -254,8 +255,11 @@ def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- Product page -----------------------------------------------------------------------------
-def _option_groups(product: Product, variants: list, selected) -> list[dict]:
-    """The product's named options (Metal, Ring size...) with their values in variant order."""
+def _option_groups(product: Product, variants: list, selected, texts: OptionTexts) -> list[dict]:
+    """The product's named options (Metal, Ring size...) with their values in variant order.
+
+    Each value keeps its source text (what the variant picker matches variants on) beside the
+    label shown in the shopper's language."""
     groups = []
     for index in (1, 2, 3):
         values = []
@@ -265,12 +269,15 @@ def _option_groups(product: Product, variants: list, selected) -> list[dict]:
                 values.append(value)
         if not values:
             continue
-        name = getattr(product, f"option{index}_name") or _("Option %(number)d") % {"number": index}
+        name = texts.name(getattr(product, f"option{index}_name")) or _("Option %(number)d") % {
+            "number": index
+        }
         groups.append(
             {
                 "index": index,
                 "name": name,
                 "values": values,
+                "choices": [{"value": value, "label": texts.value(value)} for value in values],
                 "selected": getattr(selected, f"option{index}", "") if selected else "",
             }
         )
@@ -325,7 +332,8 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
     images = list(product.images.all())
     image_index = {image.pk: position for position, image in enumerate(images)}
     selected = _select_variant(request, variants)
-    option_groups = _option_groups(product, variants, selected)
+    option_texts = option_texts_for_product(product, variants, language=language)
+    option_groups = _option_groups(product, variants, selected, option_texts)
 
     def money(amount):
         return format_price(amount, currency=currency, language=language)
@@ -334,7 +342,7 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
         {
             "id": variant.pk,
             "options": [variant.option1, variant.option2, variant.option3],
-            "title": variant.title,
+            "title": option_texts.variant_title(variant),
             "sku": variant.sku,
             "price": money(variant.price),
             "compare_at": money(variant.compare_at_price) if variant.is_on_sale else "",

@@ -1002,6 +1002,20 @@ class _Writer:
                 for message in exc.messages:
                     self.report.add_error(parsed.line, "", message)
                 raise _Rollback from exc
+        self._write_option_labels()
+
+    def _write_option_labels(self) -> None:
+        """Option names and values in every language the vocabulary knows them in ("14K Rose
+        Gold" -> "Or rose 14 carats"); the others get their source text only, for translators.
+        A label a translator already wrote is kept."""
+        # Imported here: catalog.option_labels reads this module's metal keywords.
+        from catalog.option_labels import option_labels_fill
+
+        products = self.parser.products.values()
+        option_labels_fill(
+            names=[name for parsed in products for name in parsed.option_names],
+            values=[value for parsed in products for v in parsed.variants for value in v.options],
+        )
 
     # lookups that create what is missing
     def _category(self, term: Term) -> Category:

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from catalog.models import ProductVariant, PublicationStatus
+from catalog.option_labels import option_texts_for_variants
 from shop.language import content_language
 
 from ..models import Cart, CartLine
@@ -26,8 +27,10 @@ MAX_LINE_QUANTITY = 99
 
 
 def variant_display_name(variant: ProductVariant) -> str:
-    name = product_display_name(variant.product, language=content_language())
-    return f"{name} ({variant.title})" if variant.title else name
+    language = content_language()
+    name = product_display_name(variant.product, language=language)
+    title = option_texts_for_variants([variant], language=language).variant_title(variant)
+    return f"{name} ({title})" if title else name
 
 
 def _only_left_message(*, variant: ProductVariant) -> str:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from catalog.models import Product, ProductVariant, PublicationStatus
+from catalog.option_labels import option_texts_for_variants
 from catalog.services import product_refresh_availability
 from shop.events import after_commit
 
@@ -380,13 +381,17 @@ def _place_locked(
     order.save()
     attempt.order = order
     order_lines = []
+    # The snapshot keeps the options as the shopper read them, in the order's language.
+    option_texts = option_texts_for_variants(
+        [variants[line.variant_id] for line in lines], language=language
+    )
     for line in lines:
         variant = variants[line.variant_id]
         order_line = OrderLine(
             order=order,
             variant=variant,
             product_name=_line_name(variant, language)[:255],
-            variant_title=variant.title[:255],
+            variant_title=option_texts.variant_title(variant)[:255],
             sku=variant.sku,
             unit_price=variant.price,
             quantity=line.quantity,
