@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.importers.shopify import RowError, _decode, _FileProblem, _read_bytes, _records
-from catalog.models import Product, Review, ReviewStatus
+from catalog.models import Product
+from reviews.models import Review, ReviewStatus
 
 from .signals import announce_reviews_saved
 

@@ -13,7 +13,8 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from catalog.models import Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from catalog.models import Product
+from reviews.models import Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 
 # Orders that count as a purchase for the "verified purchase" badge.
 PURCHASED_STATUSES = ("paid", "processing", "shipped", "delivered")
@@ -42,6 +43,11 @@ def author_recent_review_texts(*, author, limit: int = 20) -> list[str]:
     )
 
 
+def reviews_exist() -> bool:
+    """Whether the store has any review at all (the demo store adds none then)."""
+    return Review.objects.exists()
+
+
 def user_review_for_product(*, user, product: Product) -> Review | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
@@ -64,7 +70,7 @@ def can_see_unpublished_reviews(*, user) -> bool:
         user is not None
         and getattr(user, "is_active", False)
         and getattr(user, "is_staff", False)
-        and user.has_perm("catalog.view_review")
+        and user.has_perm("reviews.view_review")
     )
 
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from catalog.images import _check_file, make_thumbnail_bytes
-from catalog.models import Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from catalog.models import Product
+from reviews.models import Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 from shop.text_language import detect_language
 
 from .moderation import spam_reasons
@@ -178,6 +179,17 @@ def review_create(
         _delete_files(saved_files)
         raise
     return review
+
+
+def reviews_bulk_load(*, rows: Sequence[dict[str, Any]]) -> int:
+    """Writes many reviews at once (the demo store), fields as given (no spam checks, no events):
+    one transaction, then one bulk sentiment job for every review not scored yet. Returns how
+    many were written."""
+    with transaction.atomic():
+        created = Review.objects.bulk_create([Review(**row) for row in rows], batch_size=500)
+        # Scored by the worker once this commits (make run starts one beside the web server).
+        announce_reviews_saved(review_ids=None)
+    return len(created)
 
 
 def review_set_status(*, reviews: Iterable[Review] | QuerySet, status: str) -> int:
