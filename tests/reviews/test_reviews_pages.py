@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews.models import Review, ReviewPhoto, ReviewStatus
-from tests.catalog.test_reviews_services import make_order, png
 from tests.factories import ProductFactory, UserFactory
+from tests.reviews.test_reviews_services import make_order, png
 
 
 @pytest.fixture

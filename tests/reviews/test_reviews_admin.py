@@ -186,3 +186,18 @@ def test_the_admin_index_says_nothing_without_negative_reviews(merchant_client, 
 
     assert 'id="negative-reviews-notice"' not in page
     assert "Site administration" in page  # the usual index is still there
+
+
+def test_the_reviews_admin_old_addresses_lead_to_the_new_ones(merchant_client, product):
+    # Reviews were under /admin/catalog/ before they became an app (issue 13): bookmarks work.
+    review = Review.objects.create(product=product, rating=2, text="Scratched")
+
+    listing = merchant_client.get("/admin/catalog/review/?negative=yes")
+    change = merchant_client.get(f"/admin/catalog/review/{review.pk}/change/", follow=True)
+
+    assert listing.status_code == 301
+    assert listing["Location"] == "/admin/reviews/review/?negative=yes"
+    assert change.redirect_chain == [(f"/admin/reviews/review/{review.pk}/change/", 301)]
+    assert "Scratched" in change.content.decode()
+    # Other catalog admin pages are not touched.
+    assert merchant_client.get("/admin/catalog/product/").status_code == 200
