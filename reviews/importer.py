@@ -27,6 +27,7 @@ from catalog.importers.shopify import RowError, _decode, _FileProblem, _read_byt
 from catalog.models import Product
 from reviews.models import Review, ReviewStatus
 
+from . import services
 from .signals import announce_reviews_saved
 
 REQUIRED = ("product_handle", "text", "stars")
@@ -97,7 +98,6 @@ def _parse_date(value: str):
 def import_reviews_csv(
     *, file: IO[bytes] | Any, dry_run: bool = False, status: str | None = ReviewStatus.APPROVED
 ) -> ReviewImportReport:
-    from . import services
 
     report = ReviewImportReport(dry_run=dry_run)
     try:

@@ -13,7 +13,8 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog.models import Category, Product, PublicationStatus
+from orders.models import Order
 from reviews.models import Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 
 # Orders that count as a purchase for the "verified purchase" badge.
@@ -26,7 +27,6 @@ SENTIMENT_DROP_THRESHOLD = 0.3
 
 def user_bought_product(*, user, product: Product) -> bool:
     """Whether the customer has a paid (or later) order with a variant of this product."""
-    from orders.models import Order
 
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -225,7 +225,6 @@ def sentiment_trend(
 
 def category_and_descendants(*, category) -> list[int]:
     """Ids of a category and every category under it (one query)."""
-    from catalog.models import Category
 
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
@@ -333,7 +332,6 @@ def rated_reviews_for_training() -> list[tuple[str, str, int, str]]:
 
 def product_for_reviews(*, handle: str) -> Product | None:
     """A published product by handle (reviews of drafts and archived products are not taken)."""
-    from catalog.models import PublicationStatus
 
     return (
         Product.objects.filter(handle=handle, status=PublicationStatus.PUBLISHED)

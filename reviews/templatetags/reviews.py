@@ -91,6 +91,5 @@ def negative_reviews_notice(context):
     user = getattr(request, "user", None)
     if user is None or not user.has_perm("reviews.view_review"):
         return {"counts": None}
-    from reviews.selectors import negative_review_counts
 
-    return {"counts": negative_review_counts()}
+    return {"counts": selectors.negative_review_counts()}
