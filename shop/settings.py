@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "customers",
     "catalog",
     "orders",
+    "content",
     "ai",
 ]
 
