@@ -156,7 +156,10 @@ def test_script_in_a_page_body_is_removed_by_the_service_and_when_shown(client, 
             "en": {
                 "title": "Care",
                 "summary": "",
-                "body": '<p onclick="x()">Polish gently.</p><script>alert(1)</script><img src=x onerror=alert(2)>',
+                "body": (
+                    '<p onclick="x()">Polish gently.</p><script>alert(1)</script>'
+                    "<img src=x onerror=alert(2)>"
+                ),
             }
         },
     )
