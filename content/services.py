@@ -7,7 +7,7 @@ RichTextField whatever writes them.
 
 from __future__ import annotations
 
-import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from parler.models import TranslatableModel
 
 from .models import FaqEntry, FaqTopic, PageKind, StorePage
 
-DEMO_CONTENT_FILE = Path(__file__).resolve().parent / "demo_content.json"
+DEMO_CONTENT_FILE = Path(__file__).resolve().parent / "demo_content.toml"
 
 PAGE_FIELDS = ("title", "summary", "body")
 FAQ_FIELDS = ("question", "answer")
@@ -99,13 +99,14 @@ def faq_entry_set_published(*, entry: FaqEntry, is_published: bool) -> FaqEntry:
 
 
 def read_content_file(path: Path = DEMO_CONTENT_FILE) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    """A content file: TOML with `[[pages]]` and `[[faq]]` tables (see demo_content.toml)."""
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)
 
 
 @transaction.atomic
 def store_content_load(*, data: dict[str, Any]) -> dict[str, int]:
-    """Loads pages and FAQ entries from a content file's data (see demo_content.json).
+    """Loads pages and FAQ entries from a content file's data (see demo_content.toml).
 
     Idempotent: pages are matched by slug and updated; an FAQ entry whose English question
     already exists on its topic is updated, not duplicated.
