@@ -209,7 +209,14 @@ class ProductAdmin(TranslatorAwareAdmin):
             {
                 "code": row.code,
                 "name": row.name,
-                "cells": [row.ui, row.products, row.categories, row.collections],
+                "cells": [
+                    row.ui,
+                    row.products,
+                    row.categories,
+                    row.collections,
+                    row.pages,
+                    row.faq,
+                ],
             }
             for row in translation_coverage()
         ]

@@ -3,7 +3,8 @@
 Read by the `translation_coverage` command and the admin's coverage page. UI coverage comes
 from the gettext catalogues (locale/<lang>/LC_MESSAGES/django.po); catalog coverage counts
 the products, categories and collections that have a name in that language (django-parler
-keeps one translation row per object and language).
+keeps one translation row per object and language); content coverage counts the store pages
+(by title) and FAQ entries (by question) the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import polib
 from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import to_locale
+
+from content.models import FaqEntry, StorePage
 
 from .models import Category, Collection, Product
 
@@ -37,6 +40,8 @@ class LanguageCoverage:
     products: Coverage
     categories: Coverage
     collections: Coverage
+    pages: Coverage
+    faq: Coverage
 
 
 def _catalogue_path(language: str) -> Path | None:
@@ -59,11 +64,11 @@ def ui_coverage(language: str) -> Coverage:
     return Coverage(len(catalogue.translated_entries()), len(entries))
 
 
-def _content_coverage(model: type[Model], language: str) -> Coverage:
+def _content_coverage(model: type[Model], language: str, field: str = "name") -> Coverage:
     total = model.objects.count()
     done = (
         model._parler_meta.root_model.objects.filter(language_code=language)
-        .exclude(name="")
+        .exclude(**{field: ""})
         .values("master_id")
         .distinct()
         .count()
@@ -81,6 +86,8 @@ def translation_coverage() -> list[LanguageCoverage]:
             products=_content_coverage(Product, code),
             categories=_content_coverage(Category, code),
             collections=_content_coverage(Collection, code),
+            pages=_content_coverage(StorePage, code, "title"),
+            faq=_content_coverage(FaqEntry, code, "question"),
         )
         for code, name in settings.LANGUAGES
     ]

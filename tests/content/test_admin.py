@@ -130,3 +130,18 @@ def test_a_translator_edits_an_faq_answer_but_cannot_add_delete_or_publish(
         {"action": "publish", "_selected_action": [hidden.pk]},
     )
     assert not FaqEntry.objects.get(pk=hidden.pk).is_published
+
+
+def test_translation_coverage_counts_store_pages_and_faq_per_language(
+    merchant_client, help_content
+):
+    from catalog.translation_coverage import translation_coverage
+
+    rows = {row.code: row for row in translation_coverage()}
+
+    # Three pages and three entries; in German, one of each (the returns page and its question).
+    assert (rows["de"].pages.done, rows["de"].pages.total) == (1, 3)
+    assert (rows["de"].faq.done, rows["de"].faq.total) == (1, 3)
+    assert rows["en"].pages.percent == 100.0
+    page = merchant_client.get(reverse("admin:catalog_translation_coverage")).content.decode()
+    assert "Store pages" in page and "33.3 %" in page

@@ -10,14 +10,24 @@ def _cell(coverage: Coverage) -> str:
 
 
 class Command(BaseCommand):
-    help = "Per language: translated UI strings and products, categories, collections."
+    help = (
+        "Per language: translated UI strings and products, categories, collections, store pages "
+        "and FAQ entries."
+    )
 
     def handle(self, *args, **options) -> None:
-        columns = ("language", "UI", "products", "categories", "collections")
+        columns = ("language", "UI", "products", "categories", "collections", "pages", "FAQ")
         self.stdout.write("  ".join(f"{name:<22}" for name in columns).rstrip())
         for row in translation_coverage():
             cells = [f"{row.code} ({row.name})"] + [
                 _cell(coverage)
-                for coverage in (row.ui, row.products, row.categories, row.collections)
+                for coverage in (
+                    row.ui,
+                    row.products,
+                    row.categories,
+                    row.collections,
+                    row.pages,
+                    row.faq,
+                )
             ]
             self.stdout.write("  ".join(f"{cell:<22}" for cell in cells).rstrip())
