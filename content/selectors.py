@@ -29,7 +29,10 @@ from .models import FaqEntry, FaqTopic, StorePage
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
 MAX_RESULTS = 20
-FOOTER_CACHE_SECONDS = 3600
+# A write clears the footer cache of the process that made it (and every process when CACHE_URL
+# points at a shared cache); with the default per-process cache, other web processes catch up
+# within this many seconds, as the catalog's listing counts do (SHOP_LISTING_CACHE_SECONDS).
+FOOTER_CACHE_SECONDS = 300
 
 # Japanese voicing marks are part of the letter (カ and ガ differ); every other combining mark
 # (Latin accents, Arabic vowel signs and hamza) is dropped when folding.
@@ -176,6 +179,25 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", kept).casefold()
 
 
+# Words of a question that say nothing about its subject ("how do I ...", "comment puis-je ...",
+# "如何 ..."), folded. Dropped from a query that has other words; rarity weighting (below) takes
+# care of the rest.
+STOP_WORDS = frozenset(
+    """
+    a an the i me my is are am do does did can could will would should how what when where which
+    who why to of for in on at it with about your you we our
+    comment quel quelle quels quelles quand ou que qui quoi est ce je mon ma mes le la les un une
+    des de du pour puis peut faut il vous votre vos nous
+    wie was wann wo welche welcher welches warum ich mein meine meinen der die das den dem des
+    ein eine einen ist sind kann konnen muss zu und fur mit bei sie ihr ihre
+    como que cual cuales cuando donde quien por para mi mis el la los las un una unos unas de del
+    puedo puede es son se lo le al y tu su sus
+    كيف ماذا متى اين هل ما من في على الى عن انا لي هذا هذه
+    如何 怎么 怎样 什么 哪些 哪里 可以 是否 请问 我的 我们
+    """.split()  # noqa: SIM905 - one line per language reads better than a list
+)
+
+
 def _split_cjk(token: str) -> list[str]:
     """Terms of a run of Chinese or Japanese text, which has no spaces between words.
 
@@ -210,7 +232,8 @@ def search_terms(query: str) -> list[str]:
         for term in candidates:
             if term not in terms:
                 terms.append(term)
-    return terms[:MAX_TERMS]
+    meaningful = [term for term in terms if term not in STOP_WORDS]
+    return (meaningful or terms)[:MAX_TERMS]
 
 
 @dataclass(frozen=True)
@@ -224,21 +247,42 @@ class HelpResults:
         return not self.pages and not self.faqs
 
 
-def _score(terms: list[str], fields: list[tuple[str, int]]) -> tuple[int, int] | None:
-    """(terms matched, weight) of a text's fields, or None when too few terms match.
-
-    A query of one or two terms must match them all; a longer one (a sentence) at least half,
-    so "how do I return a ring" still finds the returns page."""
-    matched = weight = 0
+def _idf(terms: list[str], documents: list[list[tuple[str, int]]]) -> dict[str, float | None]:
+    """How telling each term is in these texts: rare words weigh more than "the" or "die";
+    None for a term no text contains."""
+    count = len(documents)
+    weights: dict[str, float | None] = {}
     for term in terms:
+        df = sum(1 for fields in documents if any(term in text for text, _w in fields))
+        weights[term] = math.log(1 + (count - df + 0.5) / (df + 0.5)) if df else None
+    return weights
+
+
+def _score(
+    terms: list[str], idf: dict[str, float | None], fields: list[tuple[str, int]]
+) -> float | None:
+    """The text's score for the query (matched terms' rarity times where they matched: title
+    or question over summary over body), or None when too little of the query matches.
+
+    Only terms found in some text count (a typo or a word no text uses neither helps nor
+    blocks). A query of one or two such words must match them all; a longer one (a sentence
+    such as "how long does delivery take") at least half of their weight, so its small words
+    neither decide nor prevent a match."""
+    known = [term for term in terms if idf[term] is not None]
+    score = matched_weight = 0.0
+    matched = 0
+    for term in known:
         best = max((w for text, w in fields if term in text), default=0)
         if best:
             matched += 1
-            weight += best
-    needed = len(terms) if len(terms) <= 2 else math.ceil(len(terms) / 2)
-    if matched < max(1, needed):
+            matched_weight += idf[term]
+            score += (idf[term] + 0.01) * best
+    if not matched:
         return None
-    return matched, weight
+    if len(known) <= 2:
+        return score if matched == len(known) else None
+    total = sum(idf[term] for term in known)
+    return score if matched_weight >= 0.5 * total else None
 
 
 def _page_fields(page: StorePage, language: str) -> list[tuple[str, int]]:
@@ -255,14 +299,19 @@ def _faq_fields(entry: FaqEntry, language: str) -> list[tuple[str, int]]:
     return [(fold(get("question")), 3), (fold(get("answer")), 1)]
 
 
-def _rank(objects, terms, fields_of, language) -> list:
+def _rank(terms: list[str], language: str, pages: list, entries: list) -> tuple[list, list]:
+    documents = [(page, _page_fields(page, language)) for page in pages]
+    documents += [(entry, _faq_fields(entry, language)) for entry in entries]
+    idf = _idf(terms, [fields for _obj, fields in documents])
     scored = []
-    for obj in objects:
-        score = _score(terms, fields_of(obj, language))
+    for obj, fields in documents:
+        score = _score(terms, idf, fields)
         if score is not None:
-            scored.append(((-score[0], -score[1], obj.position, obj.pk), obj))
+            scored.append(((-score, obj.position, obj.pk), obj))
     scored.sort(key=lambda pair: pair[0])
-    return [obj for _key, obj in scored[:MAX_RESULTS]]
+    found_pages = [obj for _key, obj in scored if isinstance(obj, StorePage)]
+    found_faqs = [obj for _key, obj in scored if isinstance(obj, FaqEntry)]
+    return found_pages[:MAX_RESULTS], found_faqs[:MAX_RESULTS]
 
 
 def search_help(query: str, language: str | None = None) -> HelpResults:
@@ -277,9 +326,7 @@ def search_help(query: str, language: str | None = None) -> HelpResults:
         return HelpResults(query=query, pages=[], faqs=[])
     pages = published_pages(language=language)
     entries = published_faq(language=language)
-    found_pages = _rank(pages, terms, _page_fields, language)
-    found_faqs = _rank(entries, terms, _faq_fields, language)
+    found_pages, found_faqs = _rank(terms, language, pages, entries)
     if not found_pages and not found_faqs and language != settings.LANGUAGE_CODE:
-        found_pages = _rank(pages, terms, _page_fields, settings.LANGUAGE_CODE)
-        found_faqs = _rank(entries, terms, _faq_fields, settings.LANGUAGE_CODE)
+        found_pages, found_faqs = _rank(terms, settings.LANGUAGE_CODE, pages, entries)
     return HelpResults(query=query, pages=found_pages, faqs=found_faqs)

@@ -91,6 +91,13 @@ def test_the_demo_step_loads_everything_in_every_language_and_again_without_dupl
         ("zh-hans", "珍珠", "care"),
         ("es", "garantía", "warranty-authenticity"),
         ("ar", "الدفع", "payment"),
+        # Whole questions, as shoppers type them.
+        ("en", "how long does delivery take?", "shipping"),
+        ("de", "Wie lange dauert die Lieferung?", "shipping"),
+        ("es", "¿Cómo puedo devolver un anillo?", "returns"),
+        ("zh-hans", "如何退货", "returns"),
+        ("ja", "返品したい", "returns"),
+        ("fr", "comment nettoyer mes perles", "care"),
     ],
 )
 def test_the_help_search_finds_the_demo_answers_in_each_language(language, query, slug):
@@ -102,3 +109,22 @@ def test_the_help_search_finds_the_demo_answers_in_each_language(language, query
         entry.page.slug for entry in results.faqs if entry.page
     ]
     assert slug in found, (query, found)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "query", "question"),
+    [
+        ("en", "how long does delivery take", "How long does delivery take?"),
+        ("de", "wie lange dauert die lieferung", "Wie lange dauert die Lieferung?"),
+        ("en", "refund", "When will I get my refund?"),
+        ("ja", "指輪のサイズ", "自分の指輪のサイズを知るには？"),
+        ("fr", "perles", "Comment prendre soin de mes perles ?"),
+    ],
+)
+def test_the_best_answer_comes_first(language, query, question):
+    store_content_load(data=DATA)
+
+    results = selectors.search_help(query, language)
+
+    assert results.faqs[0].safe_translation_getter("question", language_code=language) == question
