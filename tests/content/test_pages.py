@@ -203,3 +203,17 @@ def test_the_help_centre_costs_a_constant_number_of_queries(client, help_content
 
     assert many == few
     assert max(many) <= 12, many
+
+
+def test_titles_and_questions_are_shown_as_text(client, db):
+    store_page_save(
+        slug="odd",
+        kind="other",
+        texts={"en": {"title": "<b>Bold</b> & co", "summary": "<i>x</i>", "body": ""}},
+    )
+    faq_entry_save(topic="other", texts={"en": {"question": "<img src=x>?", "answer": ""}})
+
+    body = html(client.get("/en/pages/odd/")) + html(client.get("/en/help/"))
+
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in body
+    assert "<b>Bold</b>" not in body and "<img src=x>" not in body
