@@ -3,7 +3,8 @@
 The job list has a button per startable job kind (declared with `startable=True` in
 ai/tasks.py), a progress bar per job that static/js/job_progress.js refreshes every 2 s
 from the JSON endpoint admin/ai/job/<id>/progress/ while a job on the page is running,
-and an action that retries failed jobs. Admin actions call ai.services only.
+and an action that retries failed jobs. Admin actions call the job
+framework (ai.jobs) and the model registry (ai.registry).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import jobs, registry
 from .models import (
     ExternalRating,
     Job,
@@ -39,7 +40,7 @@ class AiAdminMedia:
 
 
 def _kind_labels() -> dict[str, str]:
-    return {kind.kind: kind.label for kind in services.job_kinds()}
+    return {kind.kind: kind.label for kind in jobs.job_kinds()}
 
 
 @admin.register(Job)
@@ -177,7 +178,7 @@ class JobAdmin(admin.ModelAdmin):
     def retry_failed_jobs(self, request: HttpRequest, queryset) -> None:
         retried = 0
         for job in queryset.filter(status__in=[JobStatus.FAILED, JobStatus.CANCELLED]):
-            services.job_retry(job=job, user=request.user)
+            jobs.job_retry(job=job, user=request.user)
             retried += 1
         skipped = queryset.count() - retried
         if retried:
@@ -201,7 +202,7 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel queued or running jobs"), permissions=["start"])
     def cancel_jobs(self, request: HttpRequest, queryset) -> None:
-        cancelled = sum(services.job_cancel(job=job) for job in queryset)
+        cancelled = sum(jobs.job_cancel(job=job) for job in queryset)
         self.message_user(
             request,
             ngettext("%(count)d job cancelled.", "%(count)d jobs cancelled.", cancelled)
@@ -228,7 +229,7 @@ class JobAdmin(admin.ModelAdmin):
         job = self.get_object(request, unquote(object_id))
         if job is None:
             return JsonResponse({"error": str(_("No such job."))}, status=404)
-        response = JsonResponse(services.job_progress(job))
+        response = JsonResponse(jobs.job_progress(job))
         response["Cache-Control"] = "no-store"
         return response
 
@@ -237,10 +238,10 @@ class JobAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_start_permission(request):
             raise PermissionDenied
-        kinds = {spec.kind: spec for spec in services.job_kinds(startable=True)}
+        kinds = {spec.kind: spec for spec in jobs.job_kinds(startable=True)}
         if kind not in kinds:
             raise Http404(_("There is no job of that kind to start."))
-        job = services.job_start(kind=kind, user=request.user)
+        job = jobs.job_start(kind=kind, user=request.user)
         label = kinds[kind].label
         if job.started_now:
             self.message_user(request, _("Started: %(job)s.") % {"job": label}, messages.SUCCESS)
@@ -257,7 +258,7 @@ class JobAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "startable_job_kinds": (
-                services.job_kinds(startable=True) if self.has_start_permission(request) else []
+                jobs.job_kinds(startable=True) if self.has_start_permission(request) else []
             ),
         }
         return super().changelist_view(request, extra_context=extra_context)
@@ -321,7 +322,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
             )
             return
         for version in chosen:
-            services.model_version_activate(model_version=version)
+            registry.model_version_activate(model_version=version)
         self.message_user(
             request,
             ngettext("%(count)d version activated.", "%(count)d versions activated.", len(chosen))

@@ -4,7 +4,8 @@ GET /api/v1/recommendations/            for the caller: the signed-in user (sess
                                         or the guest's session; nobody can ask for someone else.
 GET /api/v1/products/<handle>/similar/  "you may also like" for a published product.
 
-Thin views: the query string is validated by an input serializer, ai.services computes, output
+Thin views: the query string is validated by an input serializer, ai.recommend.serving
+computes, output
 serializers render (products as in the catalog API's lists). Errors follow shop/api.py.
 """
 
@@ -23,7 +24,7 @@ from shop.api import HANDLE_PARAMETER, AutoSchema
 from shop.language import request_language
 from shop.validators import is_slug
 
-from . import services
+from .recommend import serving
 
 TAGS = ["recommendations"]
 MAX_LIMIT = 24
@@ -107,7 +108,7 @@ class ShopperRecommendationsView(RecommendationView):
         query = self.parse_query(request)
         session = getattr(request, "session", None)
         with translation.override(query["lang"]):
-            recommendations = services.recommend_for_shopper(
+            recommendations = serving.recommend_for_shopper(
                 user=request.user,
                 session_key=(getattr(session, "session_key", None) or "") if session else "",
                 language=query["lang"],
@@ -132,19 +133,19 @@ class SimilarProductsView(RecommendationView):
     )
     def get(self, request, handle: str):
         query = self.parse_query(request)
-        product = services.recommendable_product(handle=handle) if is_slug(handle) else None
+        product = serving.recommendable_product(handle=handle) if is_slug(handle) else None
         if product is None:
             shown = handle if len(handle) <= 80 else handle[:80] + "…"
             raise exceptions.NotFound(
                 _("There is no product with the handle “%(handle)s”.") % {"handle": shown}
             )
         session = getattr(request, "session", None)
-        exclude = services.bought_by(
+        exclude = serving.bought_by(
             user=request.user,
             session_key=(getattr(session, "session_key", None) or "") if session else "",
         )
         with translation.override(query["lang"]):
-            recommendations = services.similar_products(
+            recommendations = serving.similar_products(
                 product, language=query["lang"], limit=query["limit"], exclude=exclude
             )
         return self.render(request, recommendations, query)
@@ -165,7 +166,7 @@ def product_recommendations_fragment(request, handle: str):
 
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    product = services.recommendable_product(handle=handle) if is_slug(handle) else None
+    product = serving.recommendable_product(handle=handle) if is_slug(handle) else None
     if product is None:
         message = _("There is no product with the handle “%(handle)s”.") % {"handle": handle[:80]}
         return JsonResponse(

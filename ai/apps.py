@@ -24,7 +24,10 @@ class AiConfig(AppConfig):
     def ready(self) -> None:
         # Registers the job kinds (admin buttons, job_start) in every process, not only in
         # the Celery worker that autodiscovers tasks.
-        from . import tasks  # noqa: F401
+        from . import receivers, tasks  # noqa: F401
+
+        # ai listens to what the domain apps announce (they never import ai).
+        receivers.connect()
 
         post_delete.connect(
             _product_deleted, sender="catalog.Product", dispatch_uid="ai_product_deleted"

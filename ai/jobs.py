@@ -4,7 +4,7 @@ Declaring a kind of job is one decorator in ai/tasks.py:
 
     @job_kind("search.reindex", label=_("Rebuild search index"), startable=True)
     def search_reindex(*, reporter: JobReporter, full: bool = True) -> dict:
-        return services.search_reindex(full=full, progress=reporter)
+        return indexing.search_reindex(full=full, progress=reporter)
 
 That registers a Celery task (acks_late, retried with backoff on transient database and
 connection errors) which loads the Job, marks it running, calls the function with the

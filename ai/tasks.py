@@ -7,8 +7,10 @@ adds a button for it on the admin's job list.
 from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
-from . import services
 from .jobs import JobReporter, enqueue_pending_jobs, job_kind
+from .recommend import jobs as recommend_jobs
+from .search import indexing
+from .sentiment import jobs as sentiment_jobs
 
 
 @shared_task(name="ai.enqueue_pending_jobs", ignore_result=True)
@@ -18,30 +20,30 @@ def enqueue_pending_jobs_periodic() -> int:
 
 
 @job_kind(
-    services.JOB_SEARCH_REINDEX,
+    indexing.JOB_SEARCH_REINDEX,
     label=_("Rebuild search index"),
     startable=True,
     params={"full": True},
 )
 def search_reindex(*, reporter: JobReporter, full: bool = True, languages=None) -> dict:
-    return services.search_reindex(full=full, languages=languages, progress=reporter)
+    return indexing.search_reindex(full=full, languages=languages, progress=reporter)
 
 
-@job_kind(services.JOB_SEARCH_REINDEX_DIRTY, label=_("Re-embed changed products"))
+@job_kind(indexing.JOB_SEARCH_REINDEX_DIRTY, label=_("Re-embed changed products"))
 def search_reindex_dirty(*, reporter: JobReporter) -> dict:
-    return services.search_reindex_dirty(progress=reporter)
+    return indexing.search_reindex_dirty(progress=reporter)
 
 
 @shared_task(name="ai.search_reindex_dirty_periodic", acks_late=True, ignore_result=True)
 def search_reindex_dirty_periodic() -> int | None:
     """Celery beat: starts the dirty re-index job when products are dirty; returns its id."""
-    job = services.search_reindex_dirty_start()
+    job = indexing.search_reindex_dirty_start()
     return job.pk if job is not None else None
 
 
 # --- review sentiment (issue 6) ----------------------------------------------------------------
 @job_kind(
-    services.JOB_SENTIMENT_SCORE,
+    sentiment_jobs.JOB_SENTIMENT_SCORE,
     label=_("Score review sentiment"),
     startable=True,
     params={"review_ids": None, "only_unscored": False},
@@ -50,23 +52,23 @@ def search_reindex_dirty_periodic() -> int | None:
 def sentiment_score_reviews(
     *, reporter: JobReporter, review_ids=None, only_unscored: bool = False
 ) -> dict:
-    return services.sentiment_score_reviews(
+    return sentiment_jobs.sentiment_score_reviews(
         review_ids=review_ids, only_unscored=only_unscored, progress=reporter
     )
 
 
-@job_kind(services.JOB_SENTIMENT_TRAIN, label=_("Train review sentiment"), startable=True)
+@job_kind(sentiment_jobs.JOB_SENTIMENT_TRAIN, label=_("Train review sentiment"), startable=True)
 def sentiment_train(*, reporter: JobReporter) -> dict:
-    return services.sentiment_train(progress=reporter)
+    return sentiment_jobs.sentiment_train(progress=reporter)
 
 
 # --- recommendations (issue 5) -----------------------------------------------------------------
-@job_kind(services.JOB_RECOMMEND_TRAIN, label=_("Train recommendations"), startable=True)
+@job_kind(recommend_jobs.JOB_RECOMMEND_TRAIN, label=_("Train recommendations"), startable=True)
 def recommend_train(*, reporter: JobReporter, **overrides) -> dict:
-    return services.recommend_train(progress=reporter, **overrides)
+    return recommend_jobs.recommend_train(progress=reporter, **overrides)
 
 
 @shared_task(name="ai.recommend_train_nightly", acks_late=True, ignore_result=True)
 def recommend_train_nightly() -> int:
     """Celery beat: starts the nightly training job; returns its id."""
-    return services.recommend_train_start().pk
+    return recommend_jobs.recommend_train_start().pk

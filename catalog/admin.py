@@ -4,19 +4,22 @@ Merchants: products with variant, image and gemstone inlines and a tab per langu
 and search, bulk publish / unpublish / archive (through catalog.services; they and the status
 field need catalog.publish_product), the Shopify CSV import page (add, change and publish
 products), the CSV export (view), a stock list with editable stock and prices (change product
-variants), and the translation-coverage page (view products, or Rosetta access).
+variants), the translation-coverage page (view products, or Rosetta access), and the variant
+option names and values (option labels) with a tab per language.
 
 Translators (members of the Translators group, see shop/permissions.py) may change products,
-categories and collections only in their translated fields: everything else is read-only for
-them, and they can neither add nor delete.
+categories, collections and option labels only in their translated fields: everything else is
+read-only for them, and they can neither add nor delete.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,12 +39,19 @@ from .models import (
     Collection,
     GemstoneType,
     Material,
+    OptionLabel,
     Product,
     ProductGemstone,
     ProductImage,
     ProductVariant,
     PublicationStatus,
     Review,
+)
+from .option_labels import (
+    is_translated,
+    option_labels_fill,
+    product_option_sources,
+    stored_labels,
 )
 from .reviews.admin import ReviewAdmin
 from .translation_coverage import translation_coverage
@@ -79,6 +89,81 @@ class MaterialAdmin(TranslatorAwareAdmin):
 class GemstoneTypeAdmin(TranslatorAwareAdmin):
     list_display = ("__str__", "slug", "colour_hex")
     search_fields = ("slug", "translations__name")
+
+
+class OptionLabelMissingFilter(admin.SimpleListFilter):
+    """Option texts shoppers in a language still read in the source text."""
+
+    title = _("not yet translated into")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+    def queryset(self, request, queryset):
+        language = self.value()
+        if language not in dict(settings.LANGUAGES):
+            return queryset
+        stored = stored_labels(language)
+        rows = queryset.values_list("pk", "kind", "source")
+        missing = [
+            pk for pk, kind, source in rows if not is_translated(kind, source, language, stored)
+        ]
+        return queryset.filter(pk__in=missing)
+
+
+class OptionLabelProductFilter(admin.SimpleListFilter):
+    """The option names and values one product uses (the product form links here)."""
+
+    title = _("used by product")
+    parameter_name = "product"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if not value or not value.isdigit():
+            return []
+        product = Product.objects.filter(pk=int(value)).first()
+        return [(value, product.handle)] if product else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        product = Product.objects.filter(pk=int(value)).first()
+        if product is None:
+            return queryset.none()
+        names, values = product_option_sources(product)
+        return queryset.filter(
+            Q(kind=OptionLabel.Kind.NAME, source__in=[n for n in names if n])
+            | Q(kind=OptionLabel.Kind.VALUE, source__in=[v for v in values if v])
+        )
+
+
+@admin.register(OptionLabel)
+class OptionLabelAdmin(TranslatorAwareAdmin):
+    """Variant option names and values, one per distinct source text, a tab per language.
+
+    Known metals, purities, gemstones and sizes are filled by the demo store and the import
+    from the catalog's vocabulary; translators fill the rest (filter "not yet translated")."""
+
+    list_display = ("source", "kind", "label_column", "language_column")
+    list_filter = ("kind", OptionLabelMissingFilter, OptionLabelProductFilter)
+    search_fields = ("source", "translations__label")
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # The source text is the key products and variants are matched on: fixed once saved.
+        if obj is not None:
+            readonly += [name for name in ("kind", "source") if name not in readonly]
+        return readonly
+
+    @admin.display(description=_("label"))
+    def label_column(self, obj: OptionLabel) -> str:
+        return obj.safe_translation_getter("label", any_language=True) or "—"
 
 
 class ProductVariantInline(admin.TabularInline):
@@ -156,7 +241,14 @@ class ProductAdmin(TranslatorAwareAdmin):
     date_hierarchy = "created_at"
     inlines = (ProductVariantInline, ProductImageInline, ProductGemstoneInline)
     filter_horizontal = ("materials",)
-    readonly_fields = ("price_min", "price_max", "in_stock", "published_at", "created_at")
+    readonly_fields = (
+        "price_min",
+        "price_max",
+        "in_stock",
+        "published_at",
+        "created_at",
+        "option_labels_link",
+    )
     actions = ("publish", "unpublish", "archive")
     change_list_template = "admin/catalog/product/change_list.html"
 
@@ -174,6 +266,14 @@ class ProductAdmin(TranslatorAwareAdmin):
         if "status" not in readonly and not self.has_publish_permission(request):
             readonly.append("status")
         return readonly
+
+    @admin.display(description=_("option names and values"))
+    def option_labels_link(self, obj: Product) -> str:
+        """Option texts are translated once for the whole store, in the option labels list."""
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:catalog_optionlabel_changelist") + f"?product={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Translate this product's options"))
 
     @admin.display(description=_("name"))
     def name_column(self, obj: Product) -> str:
@@ -214,6 +314,8 @@ class ProductAdmin(TranslatorAwareAdmin):
                     row.products,
                     row.categories,
                     row.collections,
+                    row.option_names,
+                    row.option_values,
                     row.pages,
                     row.faq,
                 ],
@@ -225,6 +327,9 @@ class ProductAdmin(TranslatorAwareAdmin):
             "title": _("Translation coverage"),
             "rows": rows,
             "can_translate": can_translate(request.user),
+            "option_labels_url": reverse("admin:catalog_optionlabel_changelist")
+            if request.user.has_perm("catalog.view_optionlabel")
+            else "",
         }
         return TemplateResponse(request, "admin/catalog/translation_coverage.html", context)
 
@@ -237,6 +342,10 @@ class ProductAdmin(TranslatorAwareAdmin):
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
             services.product_refresh_availability(product=form.instance)
+            # New option texts get a label row (known ones in every language) so translators
+            # find them in the option labels list.
+            names, values = product_option_sources(form.instance)
+            option_labels_fill(names=names, values=values)
 
     def _set_status(self, request: HttpRequest, queryset, status: str, done_message: str):
         changed = services.products_set_status(products=queryset, status=status)

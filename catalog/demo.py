@@ -3222,6 +3222,15 @@ def step_products(ctx: DemoContext) -> dict[str, int]:
         for v in plan.variants
     ]
     ProductVariant.objects.bulk_create(variants, batch_size=500)
+    # Option names and values in every language, from the catalog's vocabulary (imported
+    # here: option_labels reads this module's metal and gemstone tables).
+    from .option_labels import option_labels_fill
+
+    option_labels_fill(
+        names=[p.option1_name for p in products] + [p.option2_name for p in products],
+        values=[v.option1 for v in variants] + [v.option2 for v in variants],
+        languages=LANGS,
+    )
     stones = [
         ProductGemstone(
             product_id=product.pk,

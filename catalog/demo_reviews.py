@@ -224,6 +224,7 @@ def seed_reviews(*, seed: int, now: datetime | None = None) -> dict[str, int]:
     from django.utils import timezone
 
     from catalog.models import Product, PublicationStatus, Review, ReviewStatus
+    from catalog.reviews.signals import announce_reviews_saved
     from orders.models import OrderLine
 
     if Review.objects.exists():
@@ -299,7 +300,5 @@ def seed_reviews(*, seed: int, now: datetime | None = None) -> dict[str, int]:
     with transaction.atomic():
         Review.objects.bulk_create(rows, batch_size=500)
         # Scored by the worker once this commits (make run starts one beside the web server).
-        from ai import services as ai_services
-
-        ai_services.sentiment_score_reviews_start(only_unscored=True)
+        announce_reviews_saved(review_ids=None)
     return {"reviews": len(rows)}

@@ -342,6 +342,47 @@ class ProductVariant(models.Model):
         return bool(self.compare_at_price and self.compare_at_price > self.price)
 
 
+class OptionLabel(TranslatableModel):
+    """What shoppers read for a variant option's name ("Metal") or value ("14K Rose Gold").
+
+    Why a vocabulary and not translated fields on Product and ProductVariant: the plain fields
+    Product.option1_name..option3_name and ProductVariant.option1..option3 stay the canonical
+    source text (as Shopify writes it), which SKUs, stock, the import's variant matching, the
+    export and the API key on; translating them in place would make each of those depend on
+    the active language. A store repeats the same few values on hundreds of variants ("14K Rose
+    Gold", "7"), so one row per distinct source text means a translator translates it once,
+    and the coverage report counts what a translator actually has to do.
+
+    What a shopper reads (catalog.option_labels): this row's label in their language, else the
+    label composed from the catalog's jewellery vocabulary ("Or rose 14 carats"), else the
+    source text. Rows are written by the migration that introduced them (source language
+    only), the demo store and the Shopify import (every language the vocabulary knows), and
+    translators in the admin.
+    """
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("Option name")
+        VALUE = "value", _("Option value")
+
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.VALUE)
+    # Exactly as stored on the product or variant: the key shown text is looked up by.
+    source = models.CharField(_("source text"), max_length=120)
+    translations = TranslatedFields(
+        label=models.CharField(_("label"), max_length=120, blank=True),
+    )
+
+    class Meta:
+        verbose_name = _("option label")
+        verbose_name_plural = _("option labels")
+        ordering = ("kind", "source")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source"], name="option_label_kind_source"),
+        ]
+
+    def __str__(self) -> str:
+        return self.source
+
+
 class ProductImage(models.Model):
     """A photo of a product; uploads are verified with Pillow and get a thumbnail (images.py)."""
 

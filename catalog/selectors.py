@@ -218,6 +218,12 @@ def published_products() -> QuerySet[Product]:
     return Product.objects.filter(status=PublicationStatus.PUBLISHED)
 
 
+def products_search_dirty() -> QuerySet[Product]:
+    """Products whose text changed since the search last embedded it (search_index_dirty),
+    in id order; the search re-embeds them and clears the flag (services)."""
+    return Product.objects.filter(search_index_dirty=True).order_by("pk")
+
+
 def with_card_data(queryset: QuerySet[Product], *, language: str) -> QuerySet[Product]:
     """What a product card shows: name, first picture, sale flag; constant queries per page."""
     on_sale = ProductVariant.objects.filter(product=OuterRef("pk"), compare_at_price__gt=F("price"))

@@ -27,6 +27,7 @@ from shop.rich_text import sanitize_html
 
 from .api_selectors import DEFAULT_ORDERING, ORDERINGS, translated
 from .models import GemClarity, GemCut, Material, Purity
+from .option_labels import OptionTexts, option_texts_for_product
 
 
 # --- Money ------------------------------------------------------------------------------------
@@ -215,8 +216,17 @@ class VariantSerializer(serializers.Serializer):
     weight_grams = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
     image_id = serializers.IntegerField(allow_null=True)
 
+    option_labels = serializers.SerializerMethodField()
+
     def get_options(self, variant) -> list[str]:
+        """The option values' source text, as imported and exported (what SKUs match on)."""
         return [value for value in (variant.option1, variant.option2, variant.option3) if value]
+
+    def get_option_labels(self, variant) -> list[str]:
+        """The option values in the requested language, in the order of `options`."""
+        texts = self.context.get("option_texts") or OptionTexts(language=_language(self))
+        values = (variant.option1, variant.option2, variant.option3)
+        return [texts.value(value) for value in values if value]
 
     @extend_schema_field(MaterialSerializer(allow_null=True))
     def get_metal(self, variant) -> dict | None:
@@ -258,6 +268,7 @@ class ProductDetailSerializer(ProductListItemSerializer):
     product_type = serializers.CharField(allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField(), source="tag_list")
     option_names = serializers.SerializerMethodField()
+    option_name_labels = serializers.SerializerMethodField()
     variants = VariantSerializer(many=True)
     images = ImageSerializer(many=True)
     gemstones = GemstoneSerializer(many=True)
@@ -280,10 +291,24 @@ class ProductDetailSerializer(ProductListItemSerializer):
         """Slugs of the collections the product is in."""
         return [collection.slug for collection in product.collections.all()]
 
+    def to_representation(self, product):
+        # The option labels of the product and its variants in one query, for the variants too.
+        self.context["option_texts"] = option_texts_for_product(
+            product, product.variants.all(), language=_language(self)
+        )
+        return super().to_representation(product)
+
     def get_option_names(self, product) -> list[str]:
-        """What each variant option means (Metal, Ring size, ...), in option order."""
+        """What each variant option means (Metal, Ring size, ...), in option order: the source
+        text, as imported and exported."""
         names = (product.option1_name, product.option2_name, product.option3_name)
         return [name for name in names if name]
+
+    def get_option_name_labels(self, product) -> list[str]:
+        """The option names in the requested language, in the order of `option_names`."""
+        texts = self.context.get("option_texts") or OptionTexts(language=_language(self))
+        names = (product.option1_name, product.option2_name, product.option3_name)
+        return [texts.name(name) for name in names if name]
 
     @extend_schema_field(ImageSerializer(allow_null=True))
     def get_image(self, product) -> dict | None:

@@ -5,10 +5,11 @@ product's denormalised price range and availability in step with its variants.
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Min, QuerySet, Sum
+from django.db.models import Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from shop.rich_text import sanitize_html
@@ -47,6 +48,31 @@ def product_set_translation(
     product.full_clean()
     product.save()
     return product
+
+
+def products_mark_search_dirty(*, product_ids: Iterable[int]) -> int:
+    """Marks products for re-embedding by the search (their text changed outside
+    product_set_translation, which marks its product); returns how many rows were marked."""
+    return Product.objects.filter(pk__in=list(product_ids)).update(search_index_dirty=True)
+
+
+def products_clear_search_dirty(*, saved_at: dict[int, datetime]) -> int:
+    """Clears the search flag of the products {pk: updated_at} not saved again since.
+
+    The search reads `updated_at` before it embeds a batch; every product save moves it, so a
+    product whose text changed while its batch was being embedded keeps its flag and is
+    embedded again next time. Returns how many flags were cleared.
+    """
+    cleared = 0
+    items = list(saved_at.items())
+    for start in range(0, len(items), 100):  # SQLite limits the depth of one expression
+        unchanged = Q()
+        for pk, updated_at in items[start : start + 100]:
+            unchanged |= Q(pk=pk, updated_at=updated_at)
+        cleared += Product.objects.filter(unchanged, search_index_dirty=True).update(
+            search_index_dirty=False
+        )
+    return cleared
 
 
 def product_create(

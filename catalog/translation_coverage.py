@@ -3,8 +3,10 @@
 Read by the `translation_coverage` command and the admin's coverage page. UI coverage comes
 from the gettext catalogues (locale/<lang>/LC_MESSAGES/django.po); catalog coverage counts
 the products, categories and collections that have a name in that language (django-parler
-keeps one translation row per object and language); content coverage counts the store pages
-(by title) and FAQ entries (by question) the same way.
+keeps one translation row per object and language). Variant option names and values count
+once per distinct text the catalog uses (catalog.option_labels): done when a label is stored in
+that language or the jewellery vocabulary composes one; the rest is what translators still
+see in English. Store pages (by title) and FAQ entries (by question) count like products.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils.translation import to_locale
 from content.models import FaqEntry, StorePage
 
 from .models import Category, Collection, Product
+from .option_labels import NAME, VALUE, catalog_option_sources, is_translated, stored_labels
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class LanguageCoverage:
     products: Coverage
     categories: Coverage
     collections: Coverage
+    option_names: Coverage
+    option_values: Coverage
     pages: Coverage
     faq: Coverage
 
@@ -76,18 +81,38 @@ def _content_coverage(model: type[Model], language: str, field: str = "name") ->
     return Coverage(done, total)
 
 
+def _option_coverage(sources: set[str], kind: str, language: str, stored) -> Coverage:
+    done = sum(1 for source in sources if is_translated(kind, source, language, stored))
+    return Coverage(done, len(sources))
+
+
+def option_missing(language: str) -> dict[str, list[str]]:
+    """The option names and values shoppers in `language` still read in the source text."""
+    stored = stored_labels(language)
+    return {
+        kind: sorted(s for s in sources if not is_translated(kind, s, language, stored))
+        for kind, sources in catalog_option_sources().items()
+    }
+
+
 def translation_coverage() -> list[LanguageCoverage]:
     """One row per configured language, the default language first."""
-    return [
-        LanguageCoverage(
-            code=code,
-            name=str(name),
-            ui=ui_coverage(code),
-            products=_content_coverage(Product, code),
-            categories=_content_coverage(Category, code),
-            collections=_content_coverage(Collection, code),
-            pages=_content_coverage(StorePage, code, "title"),
-            faq=_content_coverage(FaqEntry, code, "question"),
+    options = catalog_option_sources()
+    rows = []
+    for code, name in settings.LANGUAGES:
+        stored = stored_labels(code)
+        rows.append(
+            LanguageCoverage(
+                code=code,
+                name=str(name),
+                ui=ui_coverage(code),
+                products=_content_coverage(Product, code),
+                categories=_content_coverage(Category, code),
+                collections=_content_coverage(Collection, code),
+                option_names=_option_coverage(options[NAME], NAME, code, stored),
+                option_values=_option_coverage(options[VALUE], VALUE, code, stored),
+                pages=_content_coverage(StorePage, code, "title"),
+                faq=_content_coverage(FaqEntry, code, "question"),
+            )
         )
-        for code, name in settings.LANGUAGES
-    ]
+    return rows

@@ -14,8 +14,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ai import services as ai_services
-from customers.models import InteractionEvent
-from customers.services import interaction_record
 from shop.language import content_language
 from shop.middleware import CURRENCY_SESSION_KEY
 from shop.money import babel_locale, convert_price, format_price, to_base
@@ -25,6 +23,8 @@ from . import selectors
 from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
+from .option_labels import OptionTexts, option_texts_for_product
+from .signals import announce_product_viewed
 from .templatetags.storefront import LOW_STOCK, availability_label
 
 
@@ -255,8 +255,11 @@ def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- Product page -----------------------------------------------------------------------------
-def _option_groups(product: Product, variants: list, selected) -> list[dict]:
-    """The product's named options (Metal, Ring size...) with their values in variant order."""
+def _option_groups(product: Product, variants: list, selected, texts: OptionTexts) -> list[dict]:
+    """The product's named options (Metal, Ring size...) with their values in variant order.
+
+    Each value keeps its source text (what the variant picker matches variants on) beside the
+    label shown in the shopper's language."""
     groups = []
     for index in (1, 2, 3):
         values = []
@@ -266,12 +269,15 @@ def _option_groups(product: Product, variants: list, selected) -> list[dict]:
                 values.append(value)
         if not values:
             continue
-        name = getattr(product, f"option{index}_name") or _("Option %(number)d") % {"number": index}
+        name = texts.name(getattr(product, f"option{index}_name")) or _("Option %(number)d") % {
+            "number": index
+        }
         groups.append(
             {
                 "index": index,
                 "name": name,
                 "values": values,
+                "choices": [{"value": value, "label": texts.value(value)} for value in values],
                 "selected": getattr(selected, f"option{index}", "") if selected else "",
             }
         )
@@ -290,17 +296,17 @@ def _select_variant(request: HttpRequest, variants: list):
 
 
 def _record_view(request: HttpRequest, product, language: str) -> None:
-    """One INSERT for the recommender. A guest's view counts only when they already have a
-    session (they chose a currency, filled a bag...): a cookieless visitor, a bot most often,
-    must not create a session row and an event on every page it fetches."""
+    """Announces the view (ai records one event for the recommender). A guest's view counts
+    only when they already have a session (they chose a currency, filled a bag...): a
+    cookieless visitor, a bot most often, must not create a session row and an event on
+    every page it fetches."""
     if not request.user.is_authenticated:
         # Loading it drops a made-up or expired cookie's key (one indexed read, which the
         # bag in the page header needs anyway).
         request.session.get(CURRENCY_SESSION_KEY)
         if not request.session.session_key:
             return
-    interaction_record(
-        kind=InteractionEvent.Kind.VIEW,
+    announce_product_viewed(
         product_id=product.pk,
         user=request.user,
         session_key=request.session.session_key or "",
@@ -326,7 +332,8 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
     images = list(product.images.all())
     image_index = {image.pk: position for position, image in enumerate(images)}
     selected = _select_variant(request, variants)
-    option_groups = _option_groups(product, variants, selected)
+    option_texts = option_texts_for_product(product, variants, language=language)
+    option_groups = _option_groups(product, variants, selected, option_texts)
 
     def money(amount):
         return format_price(amount, currency=currency, language=language)
@@ -335,7 +342,7 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
         {
             "id": variant.pk,
             "options": [variant.option1, variant.option2, variant.option3],
-            "title": variant.title,
+            "title": option_texts.variant_title(variant),
             "sku": variant.sku,
             "price": money(variant.price),
             "compare_at": money(variant.compare_at_price) if variant.is_on_sale else "",

@@ -156,9 +156,9 @@ def seed_history(
     )
     counts = {"interaction events": len(planned)}
     if train:
-        # So a fresh demo store shows recommendations at once, not after the first nightly run.
-        from ai import services
+        # So a fresh demo store shows recommendations at once, not after the first nightly run:
+        # the recommender (ai) listens and trains.
+        from .signals import announce_interaction_history_seeded
 
-        report = services.recommend_train()
-        counts["recommendation lists"] = sum(report["lists"].values())
+        counts.update(announce_interaction_history_seeded(events=len(planned)))
     return counts

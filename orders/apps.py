@@ -7,4 +7,4 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders and currencies")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (clears the exchange-rate cache on change)
+        from . import receivers  # noqa: F401  (exchange-rate cache, guest bag on sign-in)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.models import PublicationStatus
+from catalog.option_labels import option_texts_for_variants
 
 # Money lives in the kernel (shop.money); these names stay importable from here for the
 # modules of orders that read them as `selectors.<name>`.
@@ -285,17 +286,18 @@ def product_display_name(product, *, language: str) -> str:
 def cart_summary(cart, *, language: str) -> CartSummary:
     """The cart's lines with names in `language`, images, prices and stock problems.
 
-    Four queries whatever the number of lines (lines with variants and products, product
-    translations, product images); none without a cart.
+    Five queries whatever the number of lines (lines with variants and products, product
+    translations, product images, option labels); none without a cart.
     """
     summary = CartSummary(cart=cart)
     if cart is None:
         return summary
-    lines = (
+    lines = list(
         cart.lines.select_related("variant__product", "variant__image")
         .prefetch_related("variant__product__translations", "variant__product__images")
         .order_by("added_at", "id")
     )
+    option_texts = option_texts_for_variants([line.variant for line in lines], language=language)
     for line in lines:
         variant = line.variant
         product = variant.product
@@ -332,7 +334,7 @@ def cart_summary(cart, *, language: str) -> CartSummary:
                 variant=variant,
                 product=product,
                 name=name,
-                variant_title=variant.title,
+                variant_title=option_texts.variant_title(variant),
                 image_url=_image_url(variant, product),
                 unit_price=variant.price,
                 quantity=line.quantity,

@@ -1,46 +1,71 @@
-import logging
+"""What orders announce. The apps above listen (ai records interaction events for the
+recommender); orders never call them.
 
-from django.contrib import messages
-from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+Both are sent once the transaction commits (shop.events.send_on_commit): they feed analytics,
+which must never undo or fail a bag change or an order, and must not count a purchase that
+was rolled back.
 
-from shop.events import after_commit
-from shop.money import clear_exchange_rate_cache
+line_added_to_bag(product_id, variant_id, quantity, user, session_key, language)
+    A shopper put `quantity` of a variant in their bag. `user` is None for a guest (the
+    session key says who); `language` is the one they browse in, or "" when not known.
+order_placed(order_id, user, session_key, country, language, lines)
+    An order was paid. `lines`: [(product_id, quantity)] in the order's line order;
+    `country` the shipping country code.
+"""
 
-from .models import Cart, ExchangeRate
-from .selectors import CART_SESSION_KEY, guest_cart_id
+from __future__ import annotations
 
-logger = logging.getLogger(__name__)
+from django.dispatch import Signal
 
+from shop.events import send_on_commit
 
-@receiver(post_save, sender=ExchangeRate)
-@receiver(post_delete, sender=ExchangeRate)
-def exchange_rate_changed(**kwargs) -> None:
-    # Now, and again once the change commits: a page that read the rates in between would
-    # otherwise keep the old ones cached for a minute after the merchant's save.
-    clear_exchange_rate_cache()
-    after_commit(clear_exchange_rate_cache)
+from .models import CartLine, Order
+
+line_added_to_bag = Signal()
+order_placed = Signal()
 
 
-@receiver(user_logged_in)
-def merge_guest_cart(sender, request, user, **kwargs) -> None:
-    """A guest's bag follows them when they sign in (the session data survives the new key)."""
-    session = getattr(request, "session", None)
-    cart_id = guest_cart_id(session)
-    if cart_id is None:
-        return
-    session.pop(CART_SESSION_KEY, None)
-    try:
-        from .services import cart_merge
+def _shopper(user):
+    return user if user is not None and user.is_authenticated else None
 
-        guest_cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
-        if guest_cart is None:
-            return
-        notes = cart_merge(source=guest_cart, user=user)
-    except Exception:
-        # Signing in matters more than the bag: never let a merge problem block it.
-        logger.exception("Could not merge guest cart %s into user %s", cart_id, user.pk)
-        return
-    for note in notes:
-        messages.warning(request, note, fail_silently=True)
+
+def announce_line_added_to_bag(
+    *,
+    product_id: int,
+    variant_id: int,
+    quantity: int,
+    user=None,
+    session_key: str = "",
+    language: str = "",
+) -> None:
+    send_on_commit(
+        line_added_to_bag,
+        sender=CartLine,
+        product_id=product_id,
+        variant_id=variant_id,
+        quantity=quantity,
+        user=_shopper(user),
+        session_key=session_key or "",
+        language=language or "",
+    )
+
+
+def announce_order_placed(
+    *,
+    order_id: int,
+    lines: list[tuple[int, int]],
+    user=None,
+    session_key: str = "",
+    country: str = "",
+    language: str = "",
+) -> None:
+    send_on_commit(
+        order_placed,
+        sender=Order,
+        order_id=order_id,
+        lines=list(lines),
+        user=_shopper(user),
+        session_key=session_key or "",
+        country=country or "",
+        language=language or "",
+    )

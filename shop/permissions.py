@@ -32,6 +32,8 @@ TRANSLATOR_PERMISSIONS = [
     ("catalog", "change_category"),
     ("catalog", "view_collection"),
     ("catalog", "change_collection"),
+    ("catalog", "view_optionlabel"),
+    ("catalog", "change_optionlabel"),
     ("catalog", "view_material"),
     ("catalog", "change_material"),
     ("catalog", "view_gemstonetype"),

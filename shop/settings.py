@@ -113,7 +113,8 @@ PERMISSIONS_POLICY = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the project's site (shop/admin_site.py: malformed parameters never 500).
+    "shop.admin_app.ShopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,8 @@ from ai.embeddings import Embedder, get_embedder
 from ai.embeddings import batch_size as embedding_batch_size
 from ai.models import ProductEmbedding
 from catalog.models import Product
+from catalog.selectors import products_search_dirty
+from catalog.services import products_clear_search_dirty
 
 from .base import ProgressCallback, VectorIndex, language_codes
 from .store import bump_version
@@ -61,20 +62,6 @@ def _check_languages(languages: Iterable[str] | None) -> list[str] | None:
             f"Unknown language {', '.join(unknown)}; expected one of {', '.join(language_codes())}"
         )
     return languages
-
-
-def _clear_dirty(saved_at: dict) -> None:
-    """Clears the flag of products not saved again since `saved_at` was read.
-
-    Every product save moves updated_at, so a product whose text changed while its batch
-    was being embedded keeps its flag and is embedded again next time.
-    """
-    items = list(saved_at.items())
-    for start in range(0, len(items), 100):  # SQLite limits the depth of one expression
-        unchanged = Q()
-        for pk, updated_at in items[start : start + 100]:
-            unchanged |= Q(pk=pk, updated_at=updated_at)
-        Product.objects.filter(unchanged, search_index_dirty=True).update(search_index_dirty=False)
 
 
 def _write_batch(
@@ -142,7 +129,7 @@ def _write_batch(
         if stale:
             ProductEmbedding.objects.filter(pk__in=stale).delete()
         if clear_dirty:
-            _clear_dirty(saved_at)
+            products_clear_search_dirty(saved_at=saved_at)
     report.embedded += len(objects)
     report.removed += len(stale)
     return bool(objects or stale)
@@ -176,11 +163,7 @@ def reindex_products(
     index = index or get_index(backend=embedder.name, dimension=embedder.dimension)
     everything = product_ids is None and not only_dirty
     if only_dirty:
-        ids = list(
-            Product.objects.filter(search_index_dirty=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        ids = list(products_search_dirty().values_list("pk", flat=True))
     elif product_ids is None:
         ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
     else:

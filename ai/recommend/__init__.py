@@ -6,6 +6,7 @@
 - training.py: the nightly job: fit, precompute every list, record a ModelVersion
 - serving.py: one indexed read per list, exclusions, explanations, cold start, guests
 - ratings.py: external rating files loaded by import_ratings
+- jobs.py: training now or as a background job
 
 The public functions are re-exported by ai/services.py; the rest of the project calls those.
 """

@@ -47,7 +47,16 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..models import RecommendationKind, RecommendationList
+from catalog.selectors import catalog_version, product_states, published_products, with_card_data
+from customers.selectors import purchased_product_ids, recent_interactions
+
+from ..models import (
+    Capability,
+    ModelVersion,
+    ProductEmbedding,
+    RecommendationKind,
+    RecommendationList,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +138,6 @@ def _generation() -> tuple:
     """The catalog version, and a token stored with it in Django's cache: a write bumps the
     version, and a cache cleared or restarted (the version starting again at 1) loses the
     token, so cards of an older catalog are never taken for current ones."""
-    from catalog.selectors import catalog_version
 
     version = catalog_version()
     key = f"ai:cards:generation:{version}"
@@ -142,7 +150,6 @@ def _generation() -> tuple:
 
 def _query_cards(ids: set[int], *, language: str) -> dict:
     """Published products by id with what a card (and the API) shows: one query + prefetches."""
-    from catalog.selectors import published_products, with_card_data
 
     products = with_card_data(
         published_products().filter(pk__in=ids).select_related("category"), language=language
@@ -188,7 +195,6 @@ def load_cards(product_ids: Iterable[int], *, language: str) -> dict:
         # What must never be stale is checked on every call, whatever the cache saw: published,
         # in stock, prices, last saved (one indexed read; a write in another process, or one
         # not yet committed when the card was loaded, still shows at once).
-        from catalog.selectors import product_states
 
         states = product_states(found)
         for pk, card in list(found.items()):
@@ -292,7 +298,6 @@ def _country_from_request(request) -> str:
 
 def _lists_version() -> int | None:
     """The training that wrote the current lists (they are replaced with it in one transaction)."""
-    from ..models import Capability, ModelVersion
 
     return (
         ModelVersion.objects.filter(capability=Capability.RECOMMEND)
@@ -375,7 +380,6 @@ def _from_neighbours(events: list, *, exclude: set[int], keep: int | None = None
 
 def bought_by(*, user=None, session_key: str = "") -> set[int]:
     """What the shopper bought, never to be recommended to them (one query)."""
-    from customers.selectors import purchased_product_ids
 
     return purchased_product_ids(user=user, session_key=session_key)
 
@@ -392,7 +396,6 @@ def recommend_for_shopper(
 ) -> Recommendations:
     """ "Recommended for you": the shopper's precomputed list, else one built from their recent
     events, else what is popular in their country or language."""
-    from customers.selectors import recent_interactions
 
     language = language or settings.LANGUAGE_CODE
     limit = limit or _limit()
@@ -437,7 +440,6 @@ def _product_list(product_id: int, kind: str) -> list:
 def _content_fallback(product, *, limit: int) -> list:
     """For a product newer than the last training: its nearest products by embedding, else
     the newest of its category (no list can exist for it yet)."""
-    from ..models import ProductEmbedding
 
     vector_row = (
         ProductEmbedding.objects.filter(product_id=product.pk)
@@ -461,7 +463,6 @@ def _content_fallback(product, *, limit: int) -> list:
                 return entries
         except Exception:  # the index may be unavailable; the category fallback still works
             logger.warning("No content neighbours for product %s", product.pk, exc_info=True)
-    from catalog.selectors import published_products
 
     ids = (
         published_products()
@@ -543,6 +544,10 @@ def cart_suggestions(
 
 def recommendable_product(*, handle: str):
     """A published product by handle (one query), or None."""
-    from catalog.selectors import published_products
 
     return published_products().filter(handle=handle).first()
+
+
+def recommend_for_user(user, *, limit: int | None = None, language: str | None = None):
+    """A signed-in shopper's recommendations (see recommend_for_shopper for guests)."""
+    return recommend_for_shopper(user=user, language=language, limit=limit)

@@ -27,10 +27,13 @@ from django.conf import settings
 from django.db import transaction
 from scipy import sparse
 
+from catalog.selectors import published_products
+from customers.selectors import interaction_rows
+
 from ..models import Capability, ProductEmbedding, RecommendationKind, RecommendationList
 from ..registry import model_version_active, model_version_register
 from .algorithms import Interactions, Ranker, RatingModel
-from .data import StoreHistory, history_from_rows
+from .data import EVENT_WEIGHTS, IMPLIED_STARS, StoreHistory, history_from_rows
 from .evaluation import EvaluationConfig, Rating, evaluate
 
 logger = logging.getLogger(__name__)
@@ -81,7 +84,6 @@ class CatalogInfo:
 
 
 def _catalog() -> CatalogInfo:
-    from catalog.selectors import published_products
 
     rows = list(published_products().order_by("pk").values_list("pk", "category_id", "in_stock"))
     return CatalogInfo(
@@ -92,7 +94,6 @@ def _catalog() -> CatalogInfo:
 
 
 def _history() -> StoreHistory:
-    from customers.selectors import interaction_rows
 
     return history_from_rows(interaction_rows())
 
@@ -521,6 +522,5 @@ def train_recommender(*, config: TrainingConfig | None = None, progress=None) ->
 
 
 def _weights_doc() -> dict:
-    from .data import EVENT_WEIGHTS, IMPLIED_STARS
 
     return {"implicit": EVENT_WEIGHTS, "stars": IMPLIED_STARS, "rating": "stars - 2.5"}

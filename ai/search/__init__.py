@@ -1,7 +1,10 @@
 """Product search: query understanding, BM25, hybrid ranking, facets, autocomplete, evaluation.
 
 Other apps use it through ai.services (search_products, search_autocomplete,
-search_highlight, search_filters); the vector part is ai.index via services.search_semantic.
+search_highlight, search_filters); inside ai, modules import the module that does the work.
+
+    semantic.py    embeddings of queries, search_semantic (the vector part, over ai.index)
+    indexing.py    re-embedding products (jobs, the dirty flag through catalog.services), status
 
     text.py        normalisation, tokens (stems, CJK bigrams), typo distance
     lexicon.py     built-in synonyms: metals, stones, categories, colours, purities

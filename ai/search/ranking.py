@@ -9,7 +9,7 @@ search(query, language=...) in four steps:
 2. lexical scores (ai.search.lexical) over the query's words, typo tolerant; a built-in word
    whose category/metal/gemstone the catalog lacks (a query.Hint: "Anhänger" without a
    pendants category) is searched through the key's English words ("pendant");
-3. vector scores from ai.services.search_semantic (multilingual encoder) for the products
+3. vector scores from ai.search.semantic.search_semantic (multilingual encoder) for the products
    passing the filters;
 4. score = LEXICAL_WEIGHT x lexical (scaled to the best, times the share of words matched)
    + VECTOR_WEIGHT x cosine (scaled between the best and BEST_MINUS below it)
@@ -35,13 +35,15 @@ from typing import Literal
 import numpy as np
 from django.conf import settings
 
-from ai.embeddings import EmbeddingBackendError
+from ai.embeddings import EmbeddingBackendError, get_embedder
 from ai.index import VectorIndexUnavailable
+from catalog.models import Product, PublicationStatus
 from shop.money import to_base
 
 from . import lexicon
 from .lexical import matched_terms
 from .query import Hint, ParsedQuery, Recognised, parse_query
+from .semantic import search_semantic
 from .snapshot import Snapshot, current_or_stale
 from .text import tokens
 
@@ -134,15 +136,11 @@ class SearchResult:
 
 
 def _semantic(query: str, *, language: str | None, limit: int, product_ids=None):
-    from ai import services  # the vector part lives in ai.services (ai.index)
-
-    return services.search_semantic(query, language=language, limit=limit, product_ids=product_ids)
+    return search_semantic(query, language=language, limit=limit, product_ids=product_ids)
 
 
 def _backend() -> tuple[str, bool]:
     """The embedder's name and whether it can be used (a broken model leaves BM25 alone)."""
-    from ai.embeddings import get_embedder
-
     try:
         return get_embedder().name, True
     except EmbeddingBackendError as exc:
@@ -295,8 +293,6 @@ def _facets(snapshot: Snapshot, pool: np.ndarray, language: str, filters) -> dic
 
 def _still_published(snapshot: Snapshot, page: np.ndarray) -> np.ndarray:
     """While a newer snapshot loads, the page is checked against the database (one query)."""
-    from catalog.models import Product, PublicationStatus
-
     ids = [int(pk) for pk in snapshot.product_ids[page]]
     published = set(
         Product.objects.filter(pk__in=ids, status=PublicationStatus.PUBLISHED).values_list(

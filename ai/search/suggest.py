@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ai.embeddings import get_embedder
+
 from .snapshot import current
 from .text import cjk_grams, is_cjk, normalise, stem, words
 
@@ -112,3 +114,9 @@ def highlight(text: str, terms) -> SafeString:
         last = high
     out.append(escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+
+
+def search_autocomplete(prefix: str, *, language: str, limit: int = 8) -> list[dict]:
+    """Suggestions while typing: [{"text", "kind", "value"}] (categories, metals, stones,
+    then published products; value is a slug or a product handle), for the search's embedder."""
+    return autocomplete(prefix, language=language, limit=limit, backend=get_embedder().name)

@@ -42,11 +42,11 @@ def warm_up_search() -> dict[str, float]:
 
     Returns the seconds each step took (a step that failed is missing). Never raises.
     """
-    from ai import services
     from ai.embeddings import get_embedder
     from ai.index import get_index
 
     from . import snapshot
+    from .ranking import search
 
     began = time.perf_counter()
     timings: dict[str, float] = {}
@@ -72,7 +72,7 @@ def warm_up_search() -> dict[str, float]:
     def searches() -> None:
         # One search per language: its query tables (snapshot.memo) and every lazy import.
         for language, _name in settings.LANGUAGES:
-            services.search_products(WARM_UP_QUERY, language=language, limit=1)
+            search(WARM_UP_QUERY, language=language, limit=1)
 
     encoder_ok = _timed(timings, "encoder", encoder)
     catalog_ok = _timed(timings, "snapshot", catalog)

@@ -18,6 +18,9 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
+from ai.models import Capability
+from ai.registry import model_version_active
+
 from .model import LABELS, SentimentModel
 
 
@@ -127,8 +130,6 @@ def load_artifact(path: str | Path) -> SentimentModel:
 
 
 def _active_version():
-    from ai.models import Capability
-    from ai.registry import model_version_active
 
     return model_version_active(capability=Capability.SENTIMENT)
 

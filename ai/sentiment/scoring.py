@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from catalog.reviews.selectors import reviews_for_scoring
+from catalog.reviews.services import review_record_sentiment, review_sentiment_drop_alert
+
 from .aspects import aspect_sentiment
 from .backends import get_scorer
 from .model import SentimentModel, prediction_from_probabilities
@@ -61,8 +64,6 @@ def score_reviews(
     *, review_ids: list[int] | None = None, only_unscored: bool = False, progress=None
 ) -> dict:
     """Scores reviews (these ids, or all / all unscored) and stores the results; idempotent."""
-    from catalog.reviews.selectors import reviews_for_scoring
-    from catalog.reviews.services import review_record_sentiment, review_sentiment_drop_alert
 
     rows = list(reviews_for_scoring(review_ids=review_ids, only_unscored=only_unscored))
     if review_ids is not None:

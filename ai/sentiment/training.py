@@ -15,8 +15,13 @@ from collections import Counter
 
 from django.utils import timezone
 
+from ai.embeddings import get_embedder
+from ai.models import Capability
+from ai.registry import model_version_active, model_version_register
+from catalog.reviews.selectors import rated_reviews_for_training
+from shop.text_language import detect_language
+
 from .backends import clear_cache, get_scorer, models_dir
-from .language import detect_language
 from .model import LABELS, SentimentModel, evaluate, label_for_stars
 from .scoring import review_text
 
@@ -55,13 +60,8 @@ def train_sentiment(
 
     `rows`: (title, text, stars, language); by default every review of the store not rejected.
     """
-    from ai.embeddings import get_embedder
-    from ai.models import Capability
-    from ai.registry import model_version_active, model_version_register
 
     if rows is None:
-        from catalog.reviews.selectors import rated_reviews_for_training
-
         rows = rated_reviews_for_training()
     texts = [review_text(title, text) for title, text, _stars, _language in rows]
     labels = [label_for_stars(stars) for _title, _text, stars, _language in rows]

@@ -1,8 +1,8 @@
 """Template tags feeding the recommendation blocks of the home, product and cart pages.
 
-They read the request (user, session), the product or the bag from the page's context and call
-ai.services, so the views need not know about recommendations. Each costs a constant number of
-queries; a failure is logged and shows no block rather than breaking the page.
+They read the request (user, session), the product or the bag from the page's context and
+call ai.recommend.serving, so the views need not know about recommendations. Each costs a
+constant number of queries; a failure is logged and shows no block rather than breaking the page.
 
     {% load recommendations %}
     {% recommended_for_you limit=8 as recommended %}
@@ -17,7 +17,7 @@ import logging
 
 from django import template
 
-from ai import services
+from ai.recommend import serving
 from shop.language import content_language
 
 register = template.Library()
@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 MAX_LIMIT = 24
 
 
-def _empty() -> services.Recommendations:
-    return services.Recommendations([], "none")
+def _empty() -> serving.Recommendations:
+    return serving.Recommendations([], "none")
 
 
 def _shopper(context) -> tuple:
@@ -50,7 +50,7 @@ def _bought(request, user, session_key) -> set[int]:
     """What the shopper bought, read once per request whichever blocks ask."""
     cached = getattr(request, "_ai_bought_ids", None) if request is not None else None
     if cached is None:
-        cached = services.bought_by(user=user, session_key=session_key)
+        cached = serving.bought_by(user=user, session_key=session_key)
         if request is not None:
             request._ai_bought_ids = cached
     return cached
@@ -60,7 +60,7 @@ def _bought(request, user, session_key) -> set[int]:
 def recommended_for_you(context, limit=8):
     request, user, session_key = _shopper(context)
     try:
-        return services.recommend_for_shopper(
+        return serving.recommend_for_shopper(
             user=user,
             session_key=session_key,
             language=content_language(),
@@ -91,13 +91,13 @@ def _product_block(context, product, limit, fetch, what: str):
 
 @register.simple_tag(takes_context=True)
 def similar_to(context, product, limit=8):
-    return _product_block(context, product, limit, services.similar_products, "similar products")
+    return _product_block(context, product, limit, serving.similar_products, "similar products")
 
 
 @register.simple_tag(takes_context=True)
 def bought_with(context, product, limit=4):
     return _product_block(
-        context, product, limit, services.bought_together, "bought-together products"
+        context, product, limit, serving.bought_together, "bought-together products"
     )
 
 
@@ -107,7 +107,7 @@ def cart_suggestions_for(context, summary=None, limit=4):
     items = getattr(summary, "items", None) or []
     product_ids = [item.product.pk for item in items if getattr(item, "product", None)]
     try:
-        return services.cart_suggestions(
+        return serving.cart_suggestions(
             product_ids=product_ids,
             user=user,
             session_key=session_key,

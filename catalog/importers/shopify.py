@@ -51,7 +51,12 @@ from catalog.models import (
     PublicationStatus,
     Purity,
 )
-from catalog.services import product_refresh_availability, product_set_translation
+from catalog.services import (
+    product_refresh_availability,
+    product_set_translation,
+    products_mark_search_dirty,
+)
+from catalog.signals import announce_products_changed
 
 # The 46 columns of Shopify's product CSV, in Shopify's order (the export writes them so).
 SHOPIFY_COLUMNS: tuple[str, ...] = (
@@ -997,6 +1002,20 @@ class _Writer:
                 for message in exc.messages:
                     self.report.add_error(parsed.line, "", message)
                 raise _Rollback from exc
+        self._write_option_labels()
+
+    def _write_option_labels(self) -> None:
+        """Option names and values in every language the vocabulary knows them in ("14K Rose
+        Gold" -> "Or rose 14 carats"); the others get their source text only, for translators.
+        A label a translator already wrote is kept."""
+        # Imported here: catalog.option_labels reads this module's metal keywords.
+        from catalog.option_labels import option_labels_fill
+
+        products = self.parser.products.values()
+        option_labels_fill(
+            names=[name for parsed in products for name in parsed.option_names],
+            values=[value for parsed in products for v in parsed.variants for value in v.options],
+        )
 
     # lookups that create what is missing
     def _category(self, term: Term) -> Category:
@@ -1411,14 +1430,13 @@ def import_shopify_csv(*, file: BinaryIO | TextIO, dry_run: bool = False) -> Imp
     if not report.ok:
         _reset_counts(report)
     elif committed and not dry_run:
-        # The imported products' text changed: mark them for the search and re-embed soon.
-        from ai.services import search_mark_dirty_reindex_soon
-
-        search_mark_dirty_reindex_soon(
-            product_ids=Product.objects.filter(handle__in=list(parser.products)).values_list(
-                "pk", flat=True
-            )
+        # The imported products' text changed: mark them for the search (the periodic sweep
+        # re-embeds them) and announce it (ai re-embeds them soon, in a job).
+        product_ids = list(
+            Product.objects.filter(handle__in=list(parser.products)).values_list("pk", flat=True)
         )
+        products_mark_search_dirty(product_ids=product_ids)
+        announce_products_changed(product_ids=product_ids)
     return report
 
 

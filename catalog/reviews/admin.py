@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ai import services as ai_services
 from catalog.models import Category, Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 from shop.params import positive_int
 from shop.validators import is_slug
@@ -145,8 +146,6 @@ class ReviewAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change or {"title", "text"} & set(form.changed_data):
             # The words changed (or a review was added here): score them again once saved.
-            from ai import services as ai_services
-
             ai_services.sentiment_score_reviews_start(review_ids=[obj.pk], user=request.user)
 
     # --- actions --------------------------------------------------------------------------------
@@ -170,8 +169,6 @@ class ReviewAdmin(admin.ModelAdmin):
         description=_("Score the sentiment of the selected reviews again"), permissions=["change"]
     )
     def rescore(self, request, queryset):
-        from ai import services as ai_services
-
         ids = list(queryset.values_list("pk", flat=True))
         job = ai_services.sentiment_score_reviews_start(review_ids=ids, user=request.user)
         self.message_user(

@@ -26,6 +26,8 @@ from django.utils.translation import ngettext
 from catalog.importers.shopify import RowError, _decode, _FileProblem, _read_bytes, _records
 from catalog.models import Product, Review, ReviewStatus
 
+from .signals import announce_reviews_saved
+
 REQUIRED = ("product_handle", "text", "stars")
 OPTIONAL = ("title", "author", "date", "language")
 MAX_TEXT = 5000
@@ -235,7 +237,5 @@ def import_reviews_csv(
                 report.created = report.skipped = report.flagged = 0
             return report
         if report.review_ids:
-            from ai import services as ai_services
-
-            ai_services.sentiment_score_reviews_start(review_ids=report.review_ids)
+            announce_reviews_saved(review_ids=report.review_ids)
     return report

@@ -1,8 +1,8 @@
 """Review writes: create (with photos, language, verified purchase, spam flags), moderate, and
 record the sentiment the AI scored. Keyword-only, type-annotated, full_clean() before save.
 
-After a review is saved, its sentiment is scored by a background job enqueued when the
-transaction commits (ai.services.sentiment_score_reviews_start).
+A saved review is announced (signals.reviews_saved): ai listens and scores its sentiment in a
+background job enqueued when the transaction commits. Reviews never import ai.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from PIL import Image
 
 from catalog.images import _check_file, make_thumbnail_bytes
 from catalog.models import Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from shop.text_language import detect_language
 
 from .moderation import spam_reasons
 from .selectors import author_recent_review_texts, user_bought_product
+from .signals import announce_reviews_saved
 
 PHOTO_MAX_SIDE = 1600
 
@@ -104,10 +106,10 @@ def review_create(
 
     The review is pending when SHOP_REVIEWS_REQUIRE_APPROVAL is on (the default) or when it is
     flagged, approved otherwise (unless `status` says). Raises ValidationError (one review per
-    customer and product, rating 1-5, photo problems). Records a "rating" interaction event and,
-    once committed, starts the sentiment scoring job (score=False: the caller scores in bulk).
+    customer and product, rating 1-5, photo problems). Records a "rating" interaction event and
+    announces the review (reviews_saved: ai scores it once committed; score=False: the caller
+    announces the reviews in bulk).
     """
-    from ai import services as ai_services
     from customers.services import interaction_record
 
     if author is not None and not getattr(author, "is_authenticated", False):
@@ -134,7 +136,7 @@ def review_create(
         rating=rating,
         title=title,
         text=text,
-        language=(language or ai_services.detect_language(f"{title}\n{text}"))[:10],
+        language=(language or detect_language(f"{title}\n{text}"))[:10],
         status=status,
         is_verified_purchase=bool(
             author is not None and user_bought_product(user=author, product=product)
@@ -166,7 +168,7 @@ def review_create(
                     language=review.language,
                 )
             if score:
-                ai_services.sentiment_score_reviews_start(review_ids=[review.pk])
+                announce_reviews_saved(review_ids=[review.pk])
     except IntegrityError as exc:
         # Two submits racing: the database's one-review-per-customer constraint decides.
         _delete_files(saved_files)

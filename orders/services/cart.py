@@ -14,20 +14,23 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from catalog.models import ProductVariant, PublicationStatus
+from catalog.option_labels import option_texts_for_variants
 from shop.language import content_language
 
 from ..models import Cart, CartLine
 from ..selectors import CART_SESSION_KEY, guest_cart_id, product_display_name
+from ..signals import announce_line_added_to_bag
 from .errors import CartError, OutOfStock, ProductUnavailable
-from .interactions import interaction_record_on_commit
 
 # Nobody buys a hundred of one ring online; a cap keeps typos and scripts from silly numbers.
 MAX_LINE_QUANTITY = 99
 
 
 def variant_display_name(variant: ProductVariant) -> str:
-    name = product_display_name(variant.product, language=content_language())
-    return f"{name} ({variant.title})" if variant.title else name
+    language = content_language()
+    name = product_display_name(variant.product, language=language)
+    title = option_texts_for_variants([variant], language=language).variant_title(variant)
+    return f"{name} ({title})" if title else name
 
 
 def _only_left_message(*, variant: ProductVariant) -> str:
@@ -117,12 +120,12 @@ def cart_add(*, cart: Cart, variant: ProductVariant, quantity: int = 1) -> CartL
     line.full_clean(validate_unique=False, validate_constraints=False)
     line.save()
     cart.save(update_fields=["updated_at"])
-    interaction_record_on_commit(
-        kind="cart_add",
+    announce_line_added_to_bag(
         product_id=variant.product_id,
+        variant_id=variant.pk,
+        quantity=quantity,
         user=cart.user,
         session_key=cart.session_key,
-        value=quantity,
         # The language the shopper is really browsing in, or "" (not known, e.g. outside a
         # request): not content_language(), whose fallback would count such adds as English
         # in the per-language popularity the recommender reads.

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from catalog.models import Product, ProductVariant, PublicationStatus
+from catalog.option_labels import option_texts_for_variants
 from catalog.services import product_refresh_availability
 from shop.events import after_commit
 
@@ -41,6 +42,7 @@ from ..selectors import (
     product_display_name,
     shipping_methods_for_country,
 )
+from ..signals import announce_order_placed
 from .errors import (
     EmptyCart,
     IdempotencyConflict,
@@ -52,7 +54,6 @@ from .errors import (
     ShippingUnavailable,
     TotalChanged,
 )
-from .interactions import interaction_record_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -380,13 +381,17 @@ def _place_locked(
     order.save()
     attempt.order = order
     order_lines = []
+    # The snapshot keeps the options as the shopper read them, in the order's language.
+    option_texts = option_texts_for_variants(
+        [variants[line.variant_id] for line in lines], language=language
+    )
     for line in lines:
         variant = variants[line.variant_id]
         order_line = OrderLine(
             order=order,
             variant=variant,
             product_name=_line_name(variant, language)[:255],
-            variant_title=variant.title[:255],
+            variant_title=option_texts.variant_title(variant)[:255],
             sku=variant.sku,
             unit_price=variant.price,
             quantity=line.quantity,
@@ -448,16 +453,14 @@ def _place_locked(
     for product_id in sorted(sold_out):
         product_refresh_availability(product=products[product_id])
 
-    for line in lines:
-        interaction_record_on_commit(
-            kind="purchase",
-            product_id=variants[line.variant_id].product_id,
-            user=user,
-            session_key=cart.session_key,
-            value=line.quantity,
-            country=country,
-            language=language,
-        )
+    announce_order_placed(
+        order_id=order.pk,
+        lines=[(variants[line.variant_id].product_id, line.quantity) for line in lines],
+        user=user,
+        session_key=cart.session_key,
+        country=country,
+        language=language,
+    )
     from ..tasks import queue_order_email
 
     queue_order_email(order=order, kind="confirmation")

@@ -4,7 +4,7 @@ The catalog lives in the test database (SQLite, or CI's PostgreSQL 15 without pg
 the ranking reads its snapshot (BM25, filters, publication status). The pgvector server of
 conftest.py is a second connection holding only the ai tables and catalog_product, so the
 default connection cannot be pointed at it for a whole search. The tests therefore copy the
-catalog's stored embeddings there (same product ids) and serve ai.services' index lookups
+catalog's stored embeddings there (same product ids) and serve ai.search.semantic's index lookups
 from a PgVectorIndex on that connection: the SQL, the HNSW scan and the score conversion are
 pgvector's, everything around them (query understanding, BM25, blending, filters, published
 only) is the same code that serves the in-process index. Each test checks that the vectors
@@ -22,6 +22,7 @@ from ai import services
 from ai.index import MemoryIndex, PgVectorIndex, get_index
 from ai.index.indexer import reindex_products
 from ai.models import ProductEmbedding
+from ai.search import semantic
 from ai.search import snapshot as search_snapshot
 from ai.search.evaluation import evaluate, read_judged
 from catalog.models import Product, ProductVariant, PublicationStatus
@@ -34,14 +35,15 @@ QUERIES = Path(__file__).resolve().parents[1] / "data" / "search" / "queries.jso
 
 
 class PgVectorSearch:
-    """Serves the ranking's vector lookups (ai.services.get_index) from pgvector while `active`."""
+    """Serves the ranking's vector lookups (ai.search.semantic.get_index) from pgvector while
+    `active`."""
 
     def __init__(self, alias: str, embedder, monkeypatch):
         self.alias = alias
         self.embedder = embedder
         self.index = PgVectorIndex(backend=embedder.name, dimension=embedder.dimension, using=alias)
         self.active = False
-        monkeypatch.setattr(services, "get_index", self._get_index)
+        monkeypatch.setattr(semantic, "get_index", self._get_index)
 
     def _get_index(self, *, backend: str, dimension: int, **options):
         if not self.active:

@@ -132,6 +132,25 @@ def test_imported_ring_has_exact_prices_metals_sizes_and_category():
 
 
 @pytest.mark.django_db
+def test_an_import_marks_its_products_and_queues_their_re_embedding_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    from ai.models import Job, JobStatus
+
+    # When a file is imported
+    with django_capture_on_commit_callbacks(execute=False):
+        report = run_import("good.csv")
+
+    # Then its products wait for the search and a re-index job of the dirty ones is queued,
+    # its task sent to the worker only once committed
+    assert report.ok, report.as_text()
+    assert Product.objects.filter(search_index_dirty=False).count() == 0
+    job = Job.objects.get()
+    assert (job.kind, job.status) == ("search.reindex_dirty", JobStatus.QUEUED)
+    assert job.enqueued_at is None
+
+
+@pytest.mark.django_db
 def test_imported_images_keep_their_address_and_get_a_drawn_picture():
     run_import("good.csv")
 

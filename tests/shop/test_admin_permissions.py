@@ -151,6 +151,10 @@ def build_whole_store() -> None:
         thing.set_current_language("fr")
         thing.name = f"{thing.slug} (fr)"
         thing.save()
+    from catalog.option_labels import option_labels_fill
+
+    # Both known to the vocabulary: every row has the French label parler's delete page needs.
+    option_labels_fill(names=["Metal"], values=["14K Rose Gold"])
 
     from orders.models import ExchangeRate, ShippingZone
 

@@ -80,3 +80,37 @@ def test_every_after_commit_callback_in_the_project_goes_through_the_helper():
             if re.search(r"\bon_commit\s*\(", path.read_text(encoding="utf-8")):
                 offenders.append(str(relative))
     assert offenders == [], f"use shop.events.after_commit instead of on_commit in {offenders}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_domain_signal_sent_on_commit_reaches_every_receiver_once_committed(caplog):
+    from django.dispatch import Signal
+
+    from shop.events import send_on_commit
+
+    something_happened = Signal()
+    heard = []
+
+    def broken(sender, **kwargs):
+        raise ConnectionError("receiver down")
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    something_happened.connect(broken)
+    something_happened.connect(listener)
+
+    # When it is announced inside a transaction, nobody hears it before the commit
+    with caplog.at_level(logging.ERROR, logger="shop.events"), transaction.atomic():
+        send_on_commit(something_happened, sender=None, thing_id=7)
+        assert heard == []
+
+    # Then a failing receiver is logged and the next one still hears it
+    assert heard == [{"signal": something_happened, "thing_id": 7}]
+    assert "receiver down" in caplog.text
+
+    # And a rolled-back announcement is never heard
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send_on_commit(something_happened, sender=None, thing_id=8)
+        raise RuntimeError("rolled back")
+    assert [kwargs["thing_id"] for kwargs in heard] == [7]

@@ -371,3 +371,55 @@ def test_no_storefront_request_gives_a_server_error(who, alice, catalog, quiet_l
             f"{len(findings.server_errors)} of {findings.requests} requests gave a 500:\n{shown}",
             pytrace=False,
         )
+
+
+def admin_list_paths() -> list[str]:
+    """Every admin page that takes no object id: index, app indexes, changelists, and the
+    store's own pages (import, sentiment trend, translation coverage, jobs...)."""
+    from django.contrib import admin
+
+    paths = []
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern).lstrip("^").rstrip("$")
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif "<" not in route and "(?P" not in route and "logout" not in route:
+                paths.append("/admin/" + route)
+
+    walk(admin.site.urls[0], "")
+    return sorted(set(paths))
+
+
+ADMIN_PARAMETERS = ["o", "p", "q", "e", "all", "_popup", "_to_field", "_changelist_filters"]
+
+
+def test_no_admin_list_page_gives_a_server_error(merchant, alice, catalog, quiet_logs):  # noqa: F811
+    client = Client(raise_request_exception=False)
+    client.force_login(merchant)
+    findings = Findings()
+    paths = admin_list_paths()
+    assert len(paths) >= 20, paths
+
+    for path in paths:
+        response = client.get(path)
+        findings.requests += 1
+        if response.status_code >= 500:
+            findings.server_errors.append(f"GET {path}: {response.status_code}")
+            continue
+        parser = _PageParser(path)
+        parser.feed(response.content.decode("utf-8", errors="replace"))
+        own = set(parser.link_parameters)
+        for form in parser.forms:
+            if form["method"] == "get":
+                own |= set(form["fields"])
+        parameters = set(KNOWN_PARAMETERS) | set(ADMIN_PARAMETERS) | own
+        fuzz_queries(findings, client, path, parameters, own | {"o", "p"})
+
+    if findings.server_errors:
+        shown = "\n".join(findings.server_errors[:60])
+        pytest.fail(
+            f"{len(findings.server_errors)} of {findings.requests} requests gave a 500:\n{shown}",
+            pytrace=False,
+        )

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ai.search.evaluation import JudgementError, evaluate, read_judged
 from ai.search.ranking import MODES
-from ai.services import search_products
+from ai.search.ranking import search as search_products
 from catalog.models import Product
 
 

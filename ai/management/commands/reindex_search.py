@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from ai.jobs import job_run_here
 from ai.models import JobStatus
-from ai.services import JOB_SEARCH_REINDEX
+from ai.search.indexing import JOB_SEARCH_REINDEX
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ai import services
+from ai.sentiment import scoring
 
 BATCH = 256
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         out_fields = [name for name in fields if name not in extra] + extra
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
-            results = services.score_texts(
+            results = scoring.score_texts(
                 [row.get("text") or "" for row in chunk], aspects=options["aspects"]
             )
             for row, result in zip(chunk, results, strict=True):

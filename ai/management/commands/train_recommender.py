@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ai.jobs import job_run_here
 from ai.models import JobStatus
-from ai.services import JOB_RECOMMEND_TRAIN
+from ai.recommend.jobs import JOB_RECOMMEND_TRAIN
 
 
 class Command(BaseCommand):

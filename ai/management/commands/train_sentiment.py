@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from ai.jobs import job_run_here
 from ai.models import JobStatus
-from ai.services import JOB_SENTIMENT_TRAIN
+from ai.sentiment.jobs import JOB_SENTIMENT_TRAIN
 
 
 def _fmt(value) -> str:

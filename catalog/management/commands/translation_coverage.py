@@ -1,8 +1,9 @@
 """Prints, per language, how much of the UI and of the catalog is translated."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from catalog.translation_coverage import Coverage, translation_coverage
+from catalog.translation_coverage import Coverage, option_missing, translation_coverage
 
 
 def _cell(coverage: Coverage) -> str:
@@ -11,12 +12,32 @@ def _cell(coverage: Coverage) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Per language: translated UI strings and products, categories, collections, store pages "
-        "and FAQ entries."
+        "Per language: translated UI strings and products, categories, collections, variant "
+        "option names and values, store pages and FAQ entries."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--missing",
+            metavar="LANGUAGE",
+            help="Also list the option names and values still shown in the source text there.",
+        )
+
     def handle(self, *args, **options) -> None:
-        columns = ("language", "UI", "products", "categories", "collections", "pages", "FAQ")
+        language = options.get("missing")
+        if language and language not in dict(settings.LANGUAGES):
+            raise CommandError(f"Unknown language {language!r}.")
+        columns = (
+            "language",
+            "UI",
+            "products",
+            "categories",
+            "collections",
+            "option names",
+            "option values",
+            "pages",
+            "FAQ",
+        )
         self.stdout.write("  ".join(f"{name:<22}" for name in columns).rstrip())
         for row in translation_coverage():
             cells = [f"{row.code} ({row.name})"] + [
@@ -26,8 +47,18 @@ class Command(BaseCommand):
                     row.products,
                     row.categories,
                     row.collections,
+                    row.option_names,
+                    row.option_values,
                     row.pages,
                     row.faq,
                 )
             ]
             self.stdout.write("  ".join(f"{cell:<22}" for cell in cells).rstrip())
+        if language:
+            missing = option_missing(language)
+            for kind, heading in (("name", "option names"), ("value", "option values")):
+                self.stdout.write(
+                    f"\n{heading} not translated into {language}: {len(missing[kind])}"
+                )
+                for text in missing[kind]:
+                    self.stdout.write(f"  {text}")

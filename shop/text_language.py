@@ -1,5 +1,8 @@
 """A small language detector for the store's languages (no library needed).
 
+A kernel text helper: catalog detects a review's language as it saves it, ai its training
+texts' (it was ai.sentiment.language; catalog must not import ai for it).
+
 Scripts decide for Japanese (kana), Chinese (Han without kana) and Arabic; for Latin-script
 text, counts of frequent function words decide between English, French, German and Spanish
 (accented letters break ties). Returns a code of settings.LANGUAGES, or "" when it cannot tell.
