@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from shop.events import after_commit
@@ -330,3 +331,74 @@ def search_help(query: str, language: str | None = None) -> HelpResults:
     if not found_pages and not found_faqs and language != settings.LANGUAGE_CODE:
         found_pages, found_faqs = _rank(terms, settings.LANGUAGE_CODE, pages, entries)
     return HelpResults(query=query, pages=found_pages, faqs=found_faqs)
+
+
+# --- for retrieval (the shop assistant) -------------------------------------------------------
+@dataclass(frozen=True)
+class HelpDocument:
+    """One published page or FAQ entry as plain text, for retrieval by meaning in `ai`."""
+
+    key: str  # "page:<id>" or "faq:<id>": stable across languages
+    kind: str  # "page" or "faq"
+    topic: str  # the page's kind or the entry's topic (PageKind / FaqTopic values)
+    language: str  # the language the text is written in (the asked one, else English)
+    title: str  # the page's title or the entry's question
+    text: str  # the summary and body, or the answer, without markup
+    url: str
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(html_text: str) -> str:
+    """Rich text as words: tags become spaces (table cells stay apart), entities decoded."""
+    return " ".join(html.unescape(_TAG.sub(" ", html_text or "")).split())
+
+
+def _text_language(obj, language: str) -> str:
+    available = {translation.language_code for translation in obj.translations.all()}
+    return language if language in available else settings.LANGUAGE_CODE
+
+
+def help_documents(*, language: str | None = None) -> list[HelpDocument]:
+    """Every published page and FAQ entry in `language` (English where a text has no
+    translation), as plain text; four queries whatever their number."""
+    language = content_language(language)
+    with translation.override(language):
+        return _help_documents(language)
+
+
+def _help_documents(language: str) -> list[HelpDocument]:
+    documents = []
+    for page in published_pages(language=language):
+        documents.append(
+            HelpDocument(
+                key=f"page:{page.pk}",
+                kind="page",
+                topic=page.kind,
+                language=_text_language(page, language),
+                title=page.safe_translation_getter("title", default="") or page.slug,
+                text=plain_text(
+                    " ".join(
+                        [
+                            page.safe_translation_getter("summary", default="") or "",
+                            page.safe_translation_getter("body", default="") or "",
+                        ]
+                    )
+                ),
+                url=page.get_absolute_url(),
+            )
+        )
+    for entry in published_faq(language=language):
+        documents.append(
+            HelpDocument(
+                key=f"faq:{entry.pk}",
+                kind="faq",
+                topic=entry.topic,
+                language=_text_language(entry, language),
+                title=entry.safe_translation_getter("question", default="") or "",
+                text=plain_text(entry.safe_translation_getter("answer", default="") or ""),
+                url=entry.get_absolute_url(),
+            )
+        )
+    return documents
