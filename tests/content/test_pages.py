@@ -217,3 +217,14 @@ def test_titles_and_questions_are_shown_as_text(client, db):
 
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in body
     assert "<b>Bold</b>" not in body and "<img src=x>" not in body
+
+
+def test_an_empty_help_centre_and_an_empty_topic_say_so(client, db):
+    assert "No questions here yet" in html(client.get("/en/help/"))
+
+
+def test_a_topic_without_questions_keeps_the_topic_links(client, help_content):
+    body = html(client.get("/en/help/", {"topic": FaqTopic.ABOUT}))
+
+    assert "No questions here yet" in body
+    assert 'href="/en/help/?topic=care"' in body
