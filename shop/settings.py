@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "customers",
     "catalog",
     "orders",
+    "content",
     "ai",
 ]
 
