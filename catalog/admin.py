@@ -25,8 +25,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from parler.admin import TranslatableAdmin
 
+from shop.admin_translation import TranslatorAwareAdmin
 from shop.permissions import can_translate, is_translator_only
 
 from . import services
@@ -55,40 +55,6 @@ from .option_labels import (
 from .translation_coverage import translation_coverage
 
 PUBLISH_PERMISSION = "catalog.publish_product"
-
-
-class TranslatorAwareAdmin(TranslatableAdmin):
-    """Translators edit the translated fields of an object and nothing else."""
-
-    def _translated_field_names(self) -> set[str]:
-        return set(self.model._parler_meta.get_all_fields())
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if is_translator_only(request.user):
-            translated = self._translated_field_names()
-            opts = self.model._meta
-            editable = [f.name for f in (*opts.fields, *opts.many_to_many) if f.editable]
-            readonly += [
-                name for name in editable if name not in translated and name not in readonly
-            ]
-        return readonly
-
-    def get_inlines(self, request: HttpRequest, obj):
-        if is_translator_only(request.user):
-            return []
-        return super().get_inlines(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not is_translator_only(request.user) and super().has_add_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return not is_translator_only(request.user) and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request: HttpRequest):
-        if is_translator_only(request.user):
-            return {}
-        return super().get_actions(request)
 
 
 @admin.register(Category)
@@ -348,6 +314,8 @@ class ProductAdmin(TranslatorAwareAdmin):
                     row.collections,
                     row.option_names,
                     row.option_values,
+                    row.pages,
+                    row.faq,
                 ],
             }
             for row in translation_coverage()

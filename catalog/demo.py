@@ -3414,6 +3414,13 @@ def step_reviews(ctx: DemoContext) -> dict[str, int]:
     return seed_reviews(seed=ctx.seed, now=ctx.now)
 
 
+def step_store_pages(ctx: DemoContext) -> dict[str, int]:
+    """Store pages and FAQ in all seven languages (issue 14; see content/demo_content.toml)."""
+    from content.services import read_content_file, store_content_load
+
+    return store_content_load(data=read_content_file())
+
+
 # The order matters: each step may use what the earlier ones put in the context.
 STEPS: tuple[tuple[str, Callable[[DemoContext], dict[str, int]]], ...] = (
     ("categories", step_categories),
@@ -3426,6 +3433,7 @@ STEPS: tuple[tuple[str, Callable[[DemoContext], dict[str, int]]], ...] = (
     ("merchant", step_merchant),
     ("shopping history", step_shopping_history),
     ("reviews", step_reviews),
+    ("store pages", step_store_pages),
 )
 
 

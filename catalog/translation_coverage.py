@@ -6,7 +6,7 @@ the products, categories and collections that have a name in that language (djan
 keeps one translation row per object and language). Variant option names and values count
 once per distinct text the catalog uses (catalog.option_labels): done when a label is stored in
 that language or the jewellery vocabulary composes one; the rest is what translators still
-see in English.
+see in English. Store pages (by title) and FAQ entries (by question) count like products.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import polib
 from django.conf import settings
 from django.db.models import Model
 from django.utils.translation import to_locale
+
+from content.models import FaqEntry, StorePage
 
 from .models import Category, Collection, Product
 from .option_labels import NAME, VALUE, catalog_option_sources, is_translated, stored_labels
@@ -43,6 +45,8 @@ class LanguageCoverage:
     collections: Coverage
     option_names: Coverage
     option_values: Coverage
+    pages: Coverage
+    faq: Coverage
 
 
 def _catalogue_path(language: str) -> Path | None:
@@ -65,11 +69,11 @@ def ui_coverage(language: str) -> Coverage:
     return Coverage(len(catalogue.translated_entries()), len(entries))
 
 
-def _content_coverage(model: type[Model], language: str) -> Coverage:
+def _content_coverage(model: type[Model], language: str, field: str = "name") -> Coverage:
     total = model.objects.count()
     done = (
         model._parler_meta.root_model.objects.filter(language_code=language)
-        .exclude(name="")
+        .exclude(**{field: ""})
         .values("master_id")
         .distinct()
         .count()
@@ -107,6 +111,8 @@ def translation_coverage() -> list[LanguageCoverage]:
                 collections=_content_coverage(Collection, code),
                 option_names=_option_coverage(options[NAME], NAME, code, stored),
                 option_values=_option_coverage(options[VALUE], VALUE, code, stored),
+                pages=_content_coverage(StorePage, code, "title"),
+                faq=_content_coverage(FaqEntry, code, "question"),
             )
         )
     return rows

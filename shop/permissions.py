@@ -23,7 +23,8 @@ def is_translator_only(user) -> bool:
 
 
 # What the Translators group may do in the admin: see and change the translatable catalog
-# objects (the admin lets them edit only the translated fields) and nothing else.
+# objects, store pages and FAQ entries (the admin lets them edit only the translated fields)
+# and nothing else.
 TRANSLATOR_PERMISSIONS = [
     ("catalog", "view_product"),
     ("catalog", "change_product"),
@@ -37,6 +38,10 @@ TRANSLATOR_PERMISSIONS = [
     ("catalog", "change_material"),
     ("catalog", "view_gemstonetype"),
     ("catalog", "change_gemstonetype"),
+    ("content", "view_storepage"),
+    ("content", "change_storepage"),
+    ("content", "view_faqentry"),
+    ("content", "change_faqentry"),
 ]
 
 

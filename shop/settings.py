@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "reviews",
+    "content",
     "ai",
 ]
 

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("reviews.urls")),
     path("account/", include("customers.urls")),
     path("", include("orders.urls")),
+    path("", include("content.urls")),
     prefix_default_language=True,
 )
 

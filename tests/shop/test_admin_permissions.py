@@ -199,6 +199,30 @@ def build_whole_store() -> None:
     RecommendationList.objects.create(kind="product", product=ring, items=[draft.pk])
     ExternalRating.objects.create(dataset="test", user_ref="u1", item_ref="i1", rating=4.0)
 
+    from content.services import faq_entry_save, store_page_save
+
+    page = store_page_save(
+        slug="returns",
+        kind="returns",
+        texts={"en": {"title": "Returns"}, "fr": {"title": "Retours"}},
+    )
+    draft_page = store_page_save(
+        slug="draft", kind="other", texts={"en": {"title": "Draft"}}, is_published=False
+    )
+    draft_page.set_current_language("fr")
+    draft_page.title = "Brouillon"
+    draft_page.save()
+    faq_entry_save(
+        topic="returns",
+        page=page,
+        texts={"en": {"question": "How?"}, "fr": {"question": "Comment ?"}},
+    )
+    faq_entry_save(
+        topic="care",
+        texts={"en": {"question": "Care?"}, "fr": {"question": "Entretien ?"}},
+        is_published=False,
+    )
+
     long_ago = timezone.now() - timezone.timedelta(days=30)
     attempt_row = AccessAttempt.objects.create(
         username="someone", ip_address="10.0.0.1", failures_since_start=1, user_agent="test"

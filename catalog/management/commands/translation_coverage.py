@@ -13,7 +13,7 @@ def _cell(coverage: Coverage) -> str:
 class Command(BaseCommand):
     help = (
         "Per language: translated UI strings and products, categories, collections, variant "
-        "option names and values."
+        "option names and values, store pages and FAQ entries."
     )
 
     def add_arguments(self, parser) -> None:
@@ -35,6 +35,8 @@ class Command(BaseCommand):
             "collections",
             "option names",
             "option values",
+            "pages",
+            "FAQ",
         )
         self.stdout.write("  ".join(f"{name:<22}" for name in columns).rstrip())
         for row in translation_coverage():
@@ -47,6 +49,8 @@ class Command(BaseCommand):
                     row.collections,
                     row.option_names,
                     row.option_values,
+                    row.pages,
+                    row.faq,
                 )
             ]
             self.stdout.write("  ".join(f"{cell:<22}" for cell in cells).rstrip())
