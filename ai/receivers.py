@@ -1,7 +1,7 @@
 """What ai does when the domain apps announce something (their signals.py): ai listens, they
 never call ai. Connected in AiConfig.ready().
 
-- reviews_saved (catalog.reviews): score the reviews' sentiment in a background job;
+- reviews_saved (reviews): score the reviews' sentiment in a background job;
 - products_changed (catalog): re-embed the products marked dirty soon, in a job;
 - interaction_history_seeded (customers, the demo store): train the recommender now;
 - product_viewed (catalog), line_added_to_bag and order_placed (orders): record the
@@ -10,12 +10,12 @@ never call ai. Connected in AiConfig.ready().
 
 from __future__ import annotations
 
-from catalog.reviews.signals import reviews_saved
 from catalog.signals import product_viewed, products_changed
 from customers.models import InteractionEvent
 from customers.services import interaction_record
 from customers.signals import interaction_history_seeded
 from orders.signals import line_added_to_bag, order_placed
+from reviews.signals import reviews_saved
 
 from .recommend.jobs import recommend_train
 from .search.indexing import search_reindex_dirty_start

@@ -24,6 +24,7 @@ Figures:
   `admin_`, `api_`, `views_`) counted apart, each listed;
 - presentation modules importing an `ai` module other than its facade `ai.services`;
 - modules inside `ai` importing `ai.services` (the facade should be imported from outside only);
+- modules of the apps below reviews (shop, catalog, customers, orders) importing `reviews`;
 - lines per app (every line of the files, migrations left out) and the five largest modules.
 """
 
@@ -39,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESENTATION = {"admin", "views", "api", "templatetags", "urls"}
+# The apps below reviews (issue 13's layers: shop -> catalog -> customers -> orders -> reviews).
+BELOW_REVIEWS = {"shop", "catalog", "customers", "orders"}
 
 
 @dataclass
@@ -269,6 +272,11 @@ def measure(root: Path = ROOT) -> dict:
         for m in modules.values()
         if m.app != "ai" and any(modules[t].app == "ai" for t in m.edges)
     )
+    importing_reviews_from_below = sorted(
+        m.name
+        for m in modules.values()
+        if m.app in BELOW_REVIEWS and any(modules[t].app == "reviews" for t in m.edges)
+    )
     ai_facade_users = sorted(
         m.name for m in modules.values() if m.app == "ai" and "ai.services" in m.edges
     )
@@ -295,6 +303,7 @@ def measure(root: Path = ROOT) -> dict:
             and any(modules[t].app == "ai" and t != "ai.services" for t in modules[n].edges)
         ],
         "ai_modules_importing_ai_services": ai_facade_users,
+        "modules_below_reviews_importing_reviews": importing_reviews_from_below,
         "lines_per_app": lines,
         "lines_total": sum(lines.values()),
         "largest_modules": [(m.name, m.lines) for m in largest],
@@ -337,6 +346,10 @@ def report(figures: dict) -> str:
             "presentation modules importing ai other than ai.services",
         ),
         ("ai_modules_importing_ai_services", "ai modules importing ai.services"),
+        (
+            "modules_below_reviews_importing_reviews",
+            "modules of shop, catalog, customers, orders importing reviews",
+        ),
     ):
         names = figures[key]
         out.append(f"{title}: {len(names)}")

@@ -45,7 +45,6 @@ from .models import (
     ProductImage,
     ProductVariant,
     PublicationStatus,
-    Review,
 )
 from .option_labels import (
     is_translated,
@@ -53,7 +52,6 @@ from .option_labels import (
     product_option_sources,
     stored_labels,
 )
-from .reviews.admin import ReviewAdmin
 from .translation_coverage import translation_coverage
 
 PUBLISH_PERMISSION = "catalog.publish_product"
@@ -424,7 +422,3 @@ class StockAdmin(admin.ModelAdmin):
             else:
                 super().save_model(request, obj, form, change)
             services.product_refresh_availability(product=obj.product)
-
-
-# Reviews have an admin module of their own (moderation, trends, sentiment drops).
-admin.site.register(Review, ReviewAdmin)

@@ -3,7 +3,6 @@
 from django.urls import path
 
 from . import api, api_search
-from .reviews import api as reviews_api
 
 app_name = "catalog_api"
 
@@ -17,9 +16,4 @@ urlpatterns = [
     path("materials/", api.MaterialListView.as_view(), name="material-list"),
     path("gemstones/", api.GemstoneListView.as_view(), name="gemstone-list"),
     path("search/", api_search.SearchView.as_view(), name="search"),
-    path(
-        "products/<str:handle>/reviews/",
-        reviews_api.ProductReviewsView.as_view(),
-        name="product-reviews",
-    ),
 ]

@@ -1,7 +1,8 @@
 """Demo reviews for seed_demo: rated reviews in the store's languages, mixed sentiment, spread over
 the past year, for the product pages, the merchant's trends and the sentiment model to learn from.
 
-Deterministic for a seed; written with bulk_create (a few hundred rows, well under a second).
+Deterministic for a seed; written in bulk by reviews.services.reviews_bulk_load (a few hundred
+rows, well under a second).
 Sentiment is not computed here (seed_demo stays fast): a bulk scoring job is started when the
 seed commits, and the worker started by `make run` scores the reviews in the background.
 Two products get recent complaints after a good start, so the admin shows a sentiment drop.
@@ -220,14 +221,15 @@ def _sentiment(rng: random.Random, bias: float) -> str:
 def seed_reviews(*, seed: int, now: datetime | None = None) -> dict[str, int]:
     """Creates the demo reviews (none if the store already has reviews); returns counts."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
     from django.utils import timezone
 
-    from catalog.models import Product, PublicationStatus, Review, ReviewStatus
-    from catalog.reviews.signals import announce_reviews_saved
+    from catalog.models import Product, PublicationStatus
     from orders.models import OrderLine
+    from reviews.models import ReviewStatus
+    from reviews.selectors import reviews_exist
+    from reviews.services import reviews_bulk_load
 
-    if Review.objects.exists():
+    if reviews_exist():
         return {"reviews": 0}
     now = now or timezone.now()
     rng = _rng(seed)
@@ -254,7 +256,7 @@ def seed_reviews(*, seed: int, now: datetime | None = None) -> dict[str, int]:
     weights = [LANGUAGE_WEIGHTS[code] for code in languages]
     reviewed = rng.sample(products, k=max(1, len(products) // 3))
     troubled = set(reviewed[:2])  # good start, recent complaints: a sentiment drop
-    rows: list[Review] = []
+    rows: list[dict] = []
     taken: set[tuple[int, int]] = set()
     for index, product_id in enumerate(reviewed):
         bias = rng.uniform(-0.25, 0.2)
@@ -283,22 +285,19 @@ def seed_reviews(*, seed: int, now: datetime | None = None) -> dict[str, int]:
                 else ReviewStatus.REJECTED
             )
             rows.append(
-                Review(
-                    product_id=product_id,
-                    author_id=author_id,
-                    author_name=author_name,
-                    rating=rng.choice(STARS[sentiment]),
-                    title=TITLES[sentiment][language] if rng.random() < 0.6 else "",
-                    text=_review_text(rng, language, sentiment),
-                    language=language,
-                    status=status,
-                    is_verified_purchase=author_id is not None
+                {
+                    "product_id": product_id,
+                    "author_id": author_id,
+                    "author_name": author_name,
+                    "rating": rng.choice(STARS[sentiment]),
+                    "title": TITLES[sentiment][language] if rng.random() < 0.6 else "",
+                    "text": _review_text(rng, language, sentiment),
+                    "language": language,
+                    "status": status,
+                    "is_verified_purchase": author_id is not None
                     and (author_id, product_id) in bought,
-                    created_at=now - timedelta(days=days, minutes=index),
-                )
+                    "created_at": now - timedelta(days=days, minutes=index),
+                }
             )
-    with transaction.atomic():
-        Review.objects.bulk_create(rows, batch_size=500)
-        # Scored by the worker once this commits (make run starts one beside the web server).
-        announce_reviews_saved(review_ids=None)
-    return {"reviews": len(rows)}
+    # Written through the reviews app's service, which starts the bulk scoring job.
+    return {"reviews": reviews_bulk_load(rows=rows)}

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .reviews import views as review_views
 
 app_name = "catalog"
 
@@ -12,5 +11,4 @@ urlpatterns = [
     path("p/<slug:handle>/", views.product_detail, name="product"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.search_suggest, name="search_suggest"),
-    path("p/<slug:handle>/review/", review_views.review_create, name="review_create"),
 ]

@@ -6,6 +6,7 @@ from shop.api import not_found
 
 urlpatterns = [
     path("", include("catalog.api_urls")),
+    path("", include("reviews.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("ai.api_urls")),

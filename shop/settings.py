@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "customers",
     "catalog",
     "orders",
+    "reviews",
     "content",
     "ai",
 ]
@@ -445,7 +446,7 @@ AI_SENTIMENT_DIR = env.str("AI_SENTIMENT_DIR", default=str(VAR_DIR / "models" / 
 SHOP_REVIEWS_REQUIRE_APPROVAL = env.bool("SHOP_REVIEWS_REQUIRE_APPROVAL", default=True)
 SHOP_REVIEW_MAX_PHOTOS = env.int("SHOP_REVIEW_MAX_PHOTOS", default=4)
 # Review photos are private files (a pending or rejected review's photo must not be reachable),
-# kept outside MEDIA_ROOT and served by catalog.reviews.views.review_photo after a check.
+# kept outside MEDIA_ROOT and served by reviews.views.review_photo after a check.
 REVIEW_PHOTOS_ROOT = Path(env.str("REVIEW_PHOTOS_ROOT", default=str(VAR_DIR / "private-media")))
 # Behind nginx: a location marked `internal` that maps to REVIEW_PHOTOS_ROOT (e.g.
 # "/protected/review-photos/"); the view then answers with X-Accel-Redirect, nginx sends the file.

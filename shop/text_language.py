@@ -1,6 +1,6 @@
 """A small language detector for the store's languages (no library needed).
 
-A kernel text helper: catalog detects a review's language as it saves it, ai its training
+A kernel text helper: reviews detects a review's language as it saves it, ai its training
 texts' (it was ai.sentiment.language; catalog must not import ai for it).
 
 Scripts decide for Japanese (kana), Chinese (Han without kana) and Arabic; for Latin-script

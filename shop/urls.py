@@ -5,8 +5,6 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from catalog.reviews import views as review_views
-
 from . import views
 from .rosetta import rosetta_urlpatterns
 
@@ -16,18 +14,20 @@ handler403 = "shop.errors.permission_denied"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # Review photos (outside the language prefix: a photo is the same file in every language)
+    # and the reviews admin's addresses from before reviews were an app; before the admin.
+    path("", include("reviews.root_urls")),
     path("currency/", views.set_currency, name="set_currency"),
     path("admin/", admin.site.urls),
     # Translators reach the project's catalogues only (shop/rosetta.py).
     path("rosetta/", include(rosetta_urlpatterns())),
     path("api/", include("shop.api_urls")),
-    # Outside the language prefix: a photo is the same file in every language.
-    path("reviews/photos/<int:pk>/", review_views.review_photo, name="review_photo"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("catalog.urls")),
+    path("", include("reviews.urls")),
     path("account/", include("customers.urls")),
     path("", include("orders.urls")),
     path("", include("content.urls")),

@@ -29,7 +29,7 @@ def _isolated_files(settings):
     """Uploaded and generated files go to a throw-away folder; static files need no manifest."""
     media_root = tempfile.mkdtemp(prefix="shop-test-media-")
     settings.MEDIA_ROOT = media_root
-    # Review photos are private, outside MEDIA_ROOT (catalog.reviews.storage).
+    # Review photos are private, outside MEDIA_ROOT (reviews.storage).
     private_root = tempfile.mkdtemp(prefix="shop-test-private-")
     settings.REVIEW_PHOTOS_ROOT = private_root
     settings.STORAGES = {

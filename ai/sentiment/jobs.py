@@ -6,8 +6,8 @@
     sentiment_train(...)                  fit, measure, register (activate only if better)
     start_sentiment_training(...)         the same as a background job
 
-Reviews are read through catalog.reviews.selectors and scores written through
-catalog.reviews.services (scoring.py); ai.receivers starts the scoring when reviews are saved.
+Reviews are read through reviews.selectors and scores written through
+reviews.services (scoring.py); ai.receivers starts the scoring when reviews are saved.
 """
 
 from __future__ import annotations

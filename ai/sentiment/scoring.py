@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from catalog.reviews.selectors import reviews_for_scoring
-from catalog.reviews.services import review_record_sentiment, review_sentiment_drop_alert
+from reviews.selectors import reviews_for_scoring
+from reviews.services import review_record_sentiment, review_sentiment_drop_alert
 
 from .aspects import aspect_sentiment
 from .backends import get_scorer

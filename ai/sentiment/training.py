@@ -18,7 +18,7 @@ from django.utils import timezone
 from ai.embeddings import get_embedder
 from ai.models import Capability
 from ai.registry import model_version_active, model_version_register
-from catalog.reviews.selectors import rated_reviews_for_training
+from reviews.selectors import rated_reviews_for_training
 from shop.text_language import detect_language
 
 from .backends import clear_cache, get_scorer, models_dir

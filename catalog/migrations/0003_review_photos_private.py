@@ -13,7 +13,8 @@ import shutil
 from django.conf import settings
 from django.db import migrations, models
 
-import catalog.reviews.storage
+# The storage module moved with the reviews app (issue 13); the storage is the same.
+import reviews.storage
 
 
 def _move(apps, *, source_root, target_root) -> None:
@@ -76,7 +77,7 @@ class Migration(migrations.Migration):
             field=models.ImageField(
                 height_field="height",
                 max_length=255,
-                storage=catalog.reviews.storage.review_photo_storage,
+                storage=reviews.storage.review_photo_storage,
                 upload_to="reviews/",
                 verbose_name="image",
                 width_field="width",

@@ -13,8 +13,8 @@ from ai.jobs import job_retry
 from ai.models import Job, JobStatus
 from ai.sentiment import backends
 from ai.sentiment.aspects import aspects_mentioned, extract_aspects, split_sentences
-from catalog.models import Review, ReviewStatus
-from catalog.reviews.services import review_create
+from reviews.models import Review, ReviewStatus
+from reviews.services import review_create
 from tests.factories import ProductFactory, UserFactory
 
 

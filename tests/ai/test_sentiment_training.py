@@ -14,7 +14,7 @@ from ai.registry import model_version_register
 from ai.sentiment import backends
 from ai.sentiment.model import SentimentModel
 from ai.sentiment.training import train_sentiment
-from catalog.models import Review, ReviewStatus
+from reviews.models import Review, ReviewStatus
 from tests.factories import ProductFactory
 
 POSITIVE = [

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Review, ReviewStatus
+from reviews.models import Review, ReviewStatus
 from tests.factories import ProductFactory, UserFactory, api_token_for
 
 

@@ -53,7 +53,7 @@ STANDARD_PAGES = ("changelist", "add", "history", "delete", "change")
 READ_ONLY_PAGES = {
     "catalog_translation_coverage",
     "catalog_product_export",
-    "catalog_review_trends",
+    "reviews_review_trends",
     "ai_job_progress",
 }
 
@@ -127,10 +127,11 @@ def build_whole_store() -> None:
         ProductEmbedding,
         RecommendationList,
     )
-    from catalog.models import Category, PublicationStatus, Review
+    from catalog.models import Category, PublicationStatus
     from customers.models import Address, InteractionEvent, WishlistItem
     from orders.models import DutyRate, Order, OrderStatus
     from orders.services import order_ship, order_start_processing
+    from reviews.models import Review
     from tests.orders.conftest import LONDON, cart_with, make_method, place
 
     ring = _ProductFactory(handle="gold-ring", name="Gold ring")

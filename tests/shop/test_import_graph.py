@@ -55,3 +55,12 @@ def test_domain_apps_never_import_ai_and_ai_never_imports_its_own_facade():
     for cycle in figures["module_cycles"]:
         apps = {name.split(".")[0] for name in cycle}
         assert len(apps) == 1, f"modules of several apps import each other: {cycle}"
+
+
+def test_reviews_is_an_app_above_catalog_customers_and_orders():
+    """Issue 13, step 3: reviews imports the apps below it, never the other way round. The demo
+    store's reviews (catalog.demo_reviews, through reviews.services) wait for the demo app
+    (step 5), which sits above every other app."""
+    figures = measure()
+    assert "reviews" in figures["apps"]
+    assert figures["modules_below_reviews_importing_reviews"] == ["catalog.demo_reviews"]

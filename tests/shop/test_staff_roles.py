@@ -12,8 +12,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from catalog.models import Product, PublicationStatus, Review, ReviewStatus
+from catalog.models import Product, PublicationStatus
 from orders.models import Order, OrderStatus
+from reviews.models import Review, ReviewStatus
 from shop.permissions import TRANSLATOR_PERMISSIONS, TRANSLATORS_GROUP, grant_new_permission
 from tests.factories import ProductFactory, UserFactory
 from tests.orders.conftest import LONDON, cart_with, place, ring, shipping  # noqa: F401 - fixtures
@@ -82,21 +83,21 @@ def pending_review(db):
 
 
 def test_staff_who_may_only_view_reviews_cannot_publish_one(client, pending_review):
-    staff_with(client, "catalog.view_review")
+    staff_with(client, "reviews.view_review")
 
-    run_action(client, "catalog_review", "approve", pending_review.pk)
+    run_action(client, "reviews_review", "approve", pending_review.pk)
 
     assert Review.objects.get(pk=pending_review.pk).status == ReviewStatus.PENDING
 
 
 def test_editing_a_review_does_not_let_one_approve_it(client, pending_review):
-    staff_with(client, "catalog.view_review", "catalog.change_review")
-    url = reverse("admin:catalog_review_change", args=[pending_review.pk])
+    staff_with(client, "reviews.view_review", "reviews.change_review")
+    url = reverse("admin:reviews_review_change", args=[pending_review.pk])
     data = admin_form_data(client, url)
     data.update({"text": "Lovely ring!", "status": ReviewStatus.APPROVED})
 
     client.post(url, data)
-    run_action(client, "catalog_review", "approve", pending_review.pk)
+    run_action(client, "reviews_review", "approve", pending_review.pk)
 
     review = Review.objects.get(pk=pending_review.pk)
     assert review.text == "Lovely ring!"
@@ -104,11 +105,11 @@ def test_editing_a_review_does_not_let_one_approve_it(client, pending_review):
 
 
 def test_moderators_approve_and_reject(client, pending_review):
-    staff_with(client, "catalog.view_review", "catalog.moderate_review")
-    url = reverse("admin:catalog_review_changelist")
+    staff_with(client, "reviews.view_review", "reviews.moderate_review")
+    url = reverse("admin:reviews_review_changelist")
 
     assert "approve" in client.get(url).content.decode()
-    run_action(client, "catalog_review", "approve", pending_review.pk)
+    run_action(client, "reviews_review", "approve", pending_review.pk)
 
     assert Review.objects.get(pk=pending_review.pk).status == ReviewStatus.APPROVED
 
@@ -187,7 +188,7 @@ def test_who_could_change_keeps_refunding_moderating_and_publishing_after_the_up
     for app_label, model, held, new in (
         ("orders", "order", "change_order", "refund_order"),
         ("catalog", "product", "change_product", "publish_product"),
-        ("catalog", "review", "change_review", "moderate_review"),
+        ("reviews", "review", "change_review", "moderate_review"),
     ):
         grant_new_permission(apps, app_label=app_label, model=model, held=held, new=new)
 

@@ -134,7 +134,7 @@ def test_names_in_the_product_page_json_ld_cannot_close_its_script_element(clien
 
 
 def test_admin_lists_show_typed_names_as_text(merchant_client):
-    from catalog.models import Review
+    from reviews.models import Review
 
     product = ProductFactory(handle="ring", name=f"Ring {SCRIPT}")
     Review.objects.create(product=product, rating=1, title=f"Bad {HANDLER}", text=SCRIPT)
@@ -142,8 +142,8 @@ def test_admin_lists_show_typed_names_as_text(merchant_client):
     for url in (
         reverse("admin:catalog_product_changelist"),
         reverse("admin:catalog_productvariant_changelist"),
-        reverse("admin:catalog_review_changelist"),
-        reverse("admin:catalog_review_change", args=[Review.objects.get().pk]),
+        reverse("admin:reviews_review_changelist"),
+        reverse("admin:reviews_review_change", args=[Review.objects.get().pk]),
     ):
         page = merchant_client.get(url).content.decode()
         assert_harmless(page)
@@ -208,8 +208,8 @@ def malicious_french(tmp_path, settings):
 
 @pytest.fixture
 def storefront(db):
-    from catalog.models import Review
     from orders.models import ShippingZone
+    from reviews.models import Review
     from tests.orders.conftest import make_method
 
     product = ProductFactory(
@@ -261,8 +261,8 @@ def test_a_malicious_ui_translation_is_shown_as_text_on_every_page(
         "admin:index",
         "admin:catalog_translation_coverage",
         "admin:catalog_product_import",
-        "admin:catalog_review_changelist",
-        "admin:catalog_review_trends",
+        "admin:reviews_review_changelist",
+        "admin:reviews_review_trends",
         "admin:ai_job_changelist",
     ):
         pages[name] = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()

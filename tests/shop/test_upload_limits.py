@@ -22,7 +22,8 @@ from django.urls import reverse
 from PIL import Image
 
 from catalog.admin import ProductImageForm
-from catalog.models import Product, Review
+from catalog.models import Product
+from reviews.models import Review
 from tests.factories import ProductFactory, UserFactory
 
 
@@ -49,7 +50,7 @@ def shopper_client(client, db):
 
 
 def review_url(product) -> str:
-    return reverse("catalog:review_create", kwargs={"handle": product.handle})
+    return reverse("reviews:review_create", kwargs={"handle": product.handle})
 
 
 def test_a_body_over_the_request_cap_gets_a_413_page_and_nothing_is_saved(

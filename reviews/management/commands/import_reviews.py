@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from catalog.models import ReviewStatus
-from catalog.reviews.importer import import_reviews_csv
+from reviews.importer import import_reviews_csv
+from reviews.models import ReviewStatus
 
 
 class Command(BaseCommand):

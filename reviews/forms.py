@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import ReviewSentiment
+from reviews.models import ReviewSentiment
 
 RATING_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
 

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Review, ReviewPhoto, ReviewStatus
-from tests.catalog.test_reviews_services import make_order, png
+from reviews.models import Review, ReviewPhoto, ReviewStatus
 from tests.factories import ProductFactory, UserFactory
+from tests.reviews.test_reviews_services import make_order, png
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_signed_in_customers_get_a_link_to_write_a_review_and_guests_a_sign_in_l
 ):
     assert "Sign in to write a review" in page(client, product)
     client.force_login(UserFactory(email="ada@example.com"))
-    assert reverse("catalog:review_create", kwargs={"handle": product.handle}) in page(
+    assert reverse("reviews:review_create", kwargs={"handle": product.handle}) in page(
         client, product
     )
 
@@ -126,7 +126,7 @@ def test_signed_in_customers_get_a_link_to_write_a_review_and_guests_a_sign_in_l
 def test_writing_a_review_holds_it_for_moderation(client, product):
     shopper = UserFactory(email="ada@example.com", first_name="Ada")
     client.force_login(shopper)
-    url = reverse("catalog:review_create", kwargs={"handle": product.handle})
+    url = reverse("reviews:review_create", kwargs={"handle": product.handle})
 
     assert client.get(url).status_code == 200
     response = client.post(
@@ -148,7 +148,7 @@ def test_writing_a_review_holds_it_for_moderation(client, product):
 
 def test_the_review_form_reports_bad_input_without_an_error_page(client, product):
     client.force_login(UserFactory(email="ada@example.com"))
-    url = reverse("catalog:review_create", kwargs={"handle": product.handle})
+    url = reverse("reviews:review_create", kwargs={"handle": product.handle})
 
     def broken():
         return SimpleUploadedFile("x.png", b"not an image at all", content_type="image/png")
@@ -164,13 +164,13 @@ def test_the_review_form_reports_bad_input_without_an_error_page(client, product
 
 
 def test_guests_are_sent_to_sign_in_and_unknown_products_are_404(client, product):
-    url = reverse("catalog:review_create", kwargs={"handle": product.handle})
+    url = reverse("reviews:review_create", kwargs={"handle": product.handle})
     response = client.get(url)
     assert response.status_code == 302
     assert "login" in response["Location"]
 
     client.force_login(UserFactory(email="ada@example.com"))
-    missing = reverse("catalog:review_create", kwargs={"handle": "no-such-thing"})
+    missing = reverse("reviews:review_create", kwargs={"handle": "no-such-thing"})
     assert client.get(missing).status_code == 404
 
 

@@ -13,7 +13,9 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from catalog.models import Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from catalog.models import Category, Product, PublicationStatus
+from orders.models import Order
+from reviews.models import Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 
 # Orders that count as a purchase for the "verified purchase" badge.
 PURCHASED_STATUSES = ("paid", "processing", "shipped", "delivered")
@@ -25,7 +27,6 @@ SENTIMENT_DROP_THRESHOLD = 0.3
 
 def user_bought_product(*, user, product: Product) -> bool:
     """Whether the customer has a paid (or later) order with a variant of this product."""
-    from orders.models import Order
 
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -40,6 +41,11 @@ def author_recent_review_texts(*, author, limit: int = 20) -> list[str]:
         .order_by("-created_at")
         .values_list("text", flat=True)[:limit]
     )
+
+
+def reviews_exist() -> bool:
+    """Whether the store has any review at all (the demo store adds none then)."""
+    return Review.objects.exists()
 
 
 def user_review_for_product(*, user, product: Product) -> Review | None:
@@ -64,7 +70,7 @@ def can_see_unpublished_reviews(*, user) -> bool:
         user is not None
         and getattr(user, "is_active", False)
         and getattr(user, "is_staff", False)
-        and user.has_perm("catalog.view_review")
+        and user.has_perm("reviews.view_review")
     )
 
 
@@ -219,7 +225,6 @@ def sentiment_trend(
 
 def category_and_descendants(*, category) -> list[int]:
     """Ids of a category and every category under it (one query)."""
-    from catalog.models import Category
 
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
@@ -327,7 +332,6 @@ def rated_reviews_for_training() -> list[tuple[str, str, int, str]]:
 
 def product_for_reviews(*, handle: str) -> Product | None:
     """A published product by handle (reviews of drafts and archived products are not taken)."""
-    from catalog.models import PublicationStatus
 
     return (
         Product.objects.filter(handle=handle, status=PublicationStatus.PUBLISHED)

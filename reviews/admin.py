@@ -1,7 +1,7 @@
 """What the merchant sees of reviews: moderation (approve / reject), the negative ones at a
 glance, sentiment trends per product and per category as a chart, and sentiment-drop notices.
 
-Registered from catalog/admin.py.
+The reviews app's own admin (it was registered from catalog/admin.py before issue 13).
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ai import services as ai_services
-from catalog.models import Category, Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from catalog.models import Category, Product
+from reviews.models import Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 from shop.params import positive_int
 from shop.validators import is_slug
 
 from . import selectors, services
 from .charts import trend_chart
 
-MODERATE_PERMISSION = "catalog.moderate_review"
+MODERATE_PERMISSION = "reviews.moderate_review"
 # What only a moderator may set, in the change form as with the actions.
 MODERATION_FIELDS = ("status", "is_flagged", "flag_reason")
 
@@ -68,6 +69,7 @@ class NegativeFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = (
         "short_text",
@@ -133,7 +135,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
     # --- permissions ------------------------------------------------------------------------------
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        """Approving or rejecting (by action or in the form) needs catalog.moderate_review."""
+        """Approving or rejecting (by action or in the form) needs reviews.moderate_review."""
         return request.user.has_perm(MODERATE_PERMISSION)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
@@ -188,7 +190,7 @@ class ReviewAdmin(admin.ModelAdmin):
             path(
                 "trends/",
                 self.admin_site.admin_view(self.trends_view),
-                name="catalog_review_trends",
+                name="reviews_review_trends",
             )
         ]
         return extra + super().get_urls()
@@ -214,7 +216,7 @@ class ReviewAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "negative_counts": counts,
-            "trends_url": reverse("admin:catalog_review_trends"),
+            "trends_url": reverse("admin:reviews_review_trends"),
         }
         return super().changelist_view(request, extra_context=extra_context)
 
@@ -249,4 +251,4 @@ class ReviewAdmin(admin.ModelAdmin):
             "negative_counts": selectors.negative_review_counts(),
             "not_found": (handle and product is None) or (slug and category is None),
         }
-        return TemplateResponse(request, "admin/catalog/review/trends.html", context)
+        return TemplateResponse(request, "admin/reviews/review/trends.html", context)

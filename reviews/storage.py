@@ -1,7 +1,7 @@
 """Where review photos live: a private folder outside MEDIA_ROOT (settings.REVIEW_PHOTOS_ROOT).
 
 A photo of a review that is not approved (pending, rejected) must not be reachable by URL, so
-the files are never under the public media root; catalog.reviews.views.review_photo serves
+the files are never under the public media root; reviews.views.review_photo serves
 them after checking who asks. The storage has no URL of its own: a photo's address is
 ReviewPhoto.get_absolute_url().
 """

@@ -8,15 +8,16 @@ import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from PIL import Image
 from rest_framework.test import APIClient
 
-from catalog.models import Review, ReviewPhoto, ReviewStatus
-from catalog.reviews import services
+from reviews import services
+from reviews.models import Review, ReviewPhoto, ReviewStatus
 from tests.factories import ProductFactory, UserFactory
 
 
@@ -319,7 +320,7 @@ def test_the_product_page_and_the_admin_link_photos_through_the_view(
     assert "/media/reviews/" not in page
 
     client.force_login(merchant)
-    admin_page = client.get(f"/admin/catalog/review/{review.pk}/change/").content.decode()
+    admin_page = client.get(f"/admin/reviews/review/{review.pk}/change/").content.decode()
     assert f'src="/reviews/photos/{photo.pk}/"' in admin_page
 
 
@@ -338,6 +339,8 @@ def test_the_data_migration_moves_existing_photos_to_the_private_root(
     old_file.parent.mkdir(parents=True, exist_ok=True)
     private_file.rename(old_file)
     migration = importlib.import_module("catalog.migrations.0003_review_photos_private")
+    # The models as that migration knew them (ReviewPhoto was catalog's then, issue 13).
+    apps = MigrationLoader(connection).project_state(("catalog", "0003_review_photos_private")).apps
 
     migration.move_to_private_root(apps, None)
     migration.move_to_private_root(apps, None)  # again: nothing left to move, no error

@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,11 +26,13 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from catalog.images import _check_file, make_thumbnail_bytes
-from catalog.models import Product, Review, ReviewPhoto, ReviewSentiment, ReviewStatus
+from catalog.models import Product
+from customers.services import interaction_record
+from reviews.models import Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 from shop.text_language import detect_language
 
 from .moderation import spam_reasons
-from .selectors import author_recent_review_texts, user_bought_product
+from .selectors import author_recent_review_texts, sentiment_drops, user_bought_product
 from .signals import announce_reviews_saved
 
 PHOTO_MAX_SIDE = 1600
@@ -110,7 +114,6 @@ def review_create(
     announces the review (reviews_saved: ai scores it once committed; score=False: the caller
     announces the reviews in bulk).
     """
-    from customers.services import interaction_record
 
     if author is not None and not getattr(author, "is_authenticated", False):
         author = None
@@ -180,6 +183,17 @@ def review_create(
     return review
 
 
+def reviews_bulk_load(*, rows: Sequence[dict[str, Any]]) -> int:
+    """Writes many reviews at once (the demo store), fields as given (no spam checks, no events):
+    one transaction, then one bulk sentiment job for every review not scored yet. Returns how
+    many were written."""
+    with transaction.atomic():
+        created = Review.objects.bulk_create([Review(**row) for row in rows], batch_size=500)
+        # Scored by the worker once this commits (make run starts one beside the web server).
+        announce_reviews_saved(review_ids=None)
+    return len(created)
+
+
 def review_set_status(*, reviews: Iterable[Review] | QuerySet, status: str) -> int:
     """Approves or rejects reviews (the admin's actions); returns how many changed."""
     if status not in ReviewStatus.values:
@@ -226,10 +240,6 @@ def review_sentiment_drop_alert(*, product_ids: Iterable[int] | None = None) -> 
 
     The admin's review list shows the same drops as notices, whether or not e-mail is set up.
     """
-    from django.core.cache import cache
-    from django.core.mail import send_mail
-
-    from .selectors import sentiment_drops
 
     drops = sentiment_drops(product_ids=list(product_ids) if product_ids is not None else None)
     recipients = list(getattr(settings, "SHOP_REVIEW_ALERT_EMAILS", []) or [])

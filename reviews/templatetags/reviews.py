@@ -10,9 +10,9 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from ai.services import ASPECT_LABELS
-from catalog.models import ReviewSentiment
-from catalog.reviews import selectors
-from catalog.reviews.forms import ReviewFilterForm
+from reviews import selectors
+from reviews.forms import ReviewFilterForm
+from reviews.models import ReviewSentiment
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ REVIEWS_SHOWN = 20
 SENTIMENT_LABELS = dict(ReviewSentiment.choices)
 
 
-@register.inclusion_tag("catalog/reviews/block.html", takes_context=True)
+@register.inclusion_tag("reviews/block.html", takes_context=True)
 def product_reviews(context, product):
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -84,13 +84,12 @@ def review_author(review) -> str:
     return name.split()[0] if getattr(review, "author_id", None) else name
 
 
-@register.inclusion_tag("admin/catalog/review/index_notice.html", takes_context=True)
+@register.inclusion_tag("admin/reviews/review/index_notice.html", takes_context=True)
 def negative_reviews_notice(context):
     """The admin index's line about negative reviews, for staff who may see reviews."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.has_perm("catalog.view_review"):
+    if user is None or not user.has_perm("reviews.view_review"):
         return {"counts": None}
-    from catalog.reviews.selectors import negative_review_counts
 
-    return {"counts": negative_review_counts()}
+    return {"counts": selectors.negative_review_counts()}

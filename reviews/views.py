@@ -1,5 +1,5 @@
 """Review pages: writing a review of a product (signed-in customers), and review photos (private
-files served after a check: see review_photo)."""
+files served after a check: see review_photo); the reviews admin's old addresses redirect."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -68,7 +69,7 @@ def review_create(request: HttpRequest, handle: str) -> HttpResponse:
             return redirect(product.get_absolute_url() + "#reviews")
     return render(
         request,
-        "catalog/reviews/review_form.html",
+        "reviews/review_form.html",
         {"product": product, "form": form},
         status=400 if request.method == "POST" else 200,
     )
@@ -125,3 +126,12 @@ def review_photo(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_safe
+def old_admin_address(request: HttpRequest, rest: str) -> HttpResponse:
+    """/admin/catalog/review/<rest> (before issue 13) -> /admin/reviews/review/<rest>, permanently;
+    the admin checks who may see it there."""
+    target = reverse("admin:app_list", kwargs={"app_label": "reviews"}) + rest
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target, permanent=True)

@@ -15,10 +15,10 @@ from django.utils import timezone
 from PIL import Image
 
 from ai.models import Job
-from catalog.models import Review, ReviewStatus
-from catalog.reviews import services
 from customers.models import InteractionEvent
 from orders.models import Order, OrderLine
+from reviews import services
+from reviews.models import Review, ReviewStatus
 from tests.factories import ProductFactory, UserFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "reviews"

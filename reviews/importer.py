@@ -24,8 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.importers.shopify import RowError, _decode, _FileProblem, _read_bytes, _records
-from catalog.models import Product, Review, ReviewStatus
+from catalog.models import Product
+from reviews.models import Review, ReviewStatus
 
+from . import services
 from .signals import announce_reviews_saved
 
 REQUIRED = ("product_handle", "text", "stars")
@@ -96,7 +98,6 @@ def _parse_date(value: str):
 def import_reviews_csv(
     *, file: IO[bytes] | Any, dry_run: bool = False, status: str | None = ReviewStatus.APPROVED
 ) -> ReviewImportReport:
-    from . import services
 
     report = ReviewImportReport(dry_run=dry_run)
     try:

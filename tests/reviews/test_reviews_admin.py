@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from catalog.models import Review, ReviewStatus
-from catalog.reviews import selectors, services
+from reviews import selectors, services
+from reviews.models import Review, ReviewStatus
 from tests.factories import CategoryFactory, ProductFactory
 
 
@@ -36,13 +36,13 @@ def test_the_merchant_approves_and_rejects_reviews(merchant_client, product):
     second = Review.objects.create(product=product, rating=1, text="two")
 
     response = merchant_client.post(
-        "/admin/catalog/review/",
+        "/admin/reviews/review/",
         {"action": "approve", "_selected_action": [first.pk]},
         follow=True,
     )
     assert response.status_code == 200
     response = merchant_client.post(
-        "/admin/catalog/review/",
+        "/admin/reviews/review/",
         {"action": "reject", "_selected_action": [second.pk]},
         follow=True,
     )
@@ -56,11 +56,11 @@ def test_the_review_list_counts_and_filters_negative_reviews(merchant_client, pr
     scored(product, score=-0.6, days_ago=60, rating=2, text="Late delivery")
     scored(product, score=0.9, days_ago=2, rating=5, text="Gorgeous")
 
-    html = merchant_client.get("/admin/catalog/review/").content.decode()
+    html = merchant_client.get("/admin/reviews/review/").content.decode()
     assert "2 negative reviews" in html
     assert "1 in the last 30 days, 1 awaiting moderation" in html
 
-    negative = merchant_client.get("/admin/catalog/review/?negative=yes").content.decode()
+    negative = merchant_client.get("/admin/reviews/review/?negative=yes").content.decode()
     assert "Broken clasp" in negative and "Late delivery" in negative
     assert "Gorgeous" not in negative
 
@@ -76,7 +76,7 @@ def test_the_trend_chart_per_product_and_category(merchant_client, product):
     scored(product, score=-0.5, days_ago=5)
     scored(other, score=0.1, days_ago=5)
 
-    response = merchant_client.get(f"/admin/catalog/review/trends/?product={product.handle}")
+    response = merchant_client.get(f"/admin/reviews/review/trends/?product={product.handle}")
     html = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in html and "<polyline" in html
@@ -87,11 +87,11 @@ def test_the_trend_chart_per_product_and_category(merchant_client, product):
     # A category's trend includes its sub-categories' products
     by_category = selectors.sentiment_trend(category=rings)
     assert sum(row["count"] for row in by_category) == 3
-    html = merchant_client.get(f"/admin/catalog/review/trends/?category={rings.slug}").content
+    html = merchant_client.get(f"/admin/reviews/review/trends/?category={rings.slug}").content
     assert b"<polyline" in html
 
     # Garbage in the query string is not an error
-    odd = merchant_client.get("/admin/catalog/review/trends/?months=abc&product=%00&category=x")
+    odd = merchant_client.get("/admin/reviews/review/trends/?months=abc&product=%00&category=x")
     assert odd.status_code == 200
 
 
@@ -111,7 +111,7 @@ def test_a_sentiment_drop_is_noticed_in_the_admin_and_e_mailed_once(
     assert [drop.handle for drop in drops] == ["gold-ring"]
     assert drops[0].drop == pytest.approx(1.4)
 
-    html = merchant_client.get("/admin/catalog/review/").content.decode()
+    html = merchant_client.get("/admin/reviews/review/").content.decode()
     assert "Sentiment dropped for" in html
 
     services.review_sentiment_drop_alert()
@@ -132,7 +132,7 @@ def test_the_review_change_page_shows_the_sentiment(merchant_client, product):
     review = scored(product, score=-0.7, days_ago=1, text="<b>bad</b>")
     review.aspects = {"quality": {"label": "negative", "score": -0.7, "mentions": 1}}
     review.save()
-    response = merchant_client.get(f"/admin/catalog/review/{review.pk}/change/")
+    response = merchant_client.get(f"/admin/reviews/review/{review.pk}/change/")
     assert response.status_code == 200
     assert "<b>bad</b>" not in response.content.decode()
 
@@ -143,7 +143,7 @@ def test_editing_a_reviews_text_in_the_admin_scores_it_again(
     from ai.models import Job
 
     review = scored(product, score=0.8, days_ago=3, rating=5, text="Lovely")
-    url = f"/admin/catalog/review/{review.pk}/change/"
+    url = f"/admin/reviews/review/{review.pk}/change/"
     form = {
         "product": product.pk,
         "author": "",
@@ -186,3 +186,18 @@ def test_the_admin_index_says_nothing_without_negative_reviews(merchant_client, 
 
     assert 'id="negative-reviews-notice"' not in page
     assert "Site administration" in page  # the usual index is still there
+
+
+def test_the_reviews_admin_old_addresses_lead_to_the_new_ones(merchant_client, product):
+    # Reviews were under /admin/catalog/ before they became an app (issue 13): bookmarks work.
+    review = Review.objects.create(product=product, rating=2, text="Scratched")
+
+    listing = merchant_client.get("/admin/catalog/review/?negative=yes")
+    change = merchant_client.get(f"/admin/catalog/review/{review.pk}/change/", follow=True)
+
+    assert listing.status_code == 301
+    assert listing["Location"] == "/admin/reviews/review/?negative=yes"
+    assert change.redirect_chain == [(f"/admin/reviews/review/{review.pk}/change/", 301)]
+    assert "Scratched" in change.content.decode()
+    # Other catalog admin pages are not touched.
+    assert merchant_client.get("/admin/catalog/product/").status_code == 200

@@ -21,7 +21,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from catalog.models import ReviewSentiment
+from reviews.models import ReviewSentiment
 from shop.api import (
     HANDLE_PARAMETER,
     AutoSchema,

@@ -11,7 +11,7 @@ reviews_saved(review_ids)
 
 from django.dispatch import Signal
 
-from catalog.models import Review
+from reviews.models import Review
 
 reviews_saved = Signal()
 
