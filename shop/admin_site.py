@@ -1,7 +1,8 @@
 """The project's admin site: Django's, with every registered admin hardened against malformed
 query parameters (so a bad address gives a message or a fallback, never a 500).
 
-Django and django-parler trust two parameters they should not: the date hierarchy's
+Django and django-parler trust parameters they should not: a NUL character in any filter
+reaches PostgreSQL, which refuses it with an error (a 500); the date hierarchy's
 `?created_at__year=99999999999999999999` overflows `datetime()` (OverflowError, which Django's
 ChangeList does not catch, unlike ValueError), and parler's `?language=xx` on an add or change
 page raises ValueError for a language the store does not have. Registering through this site
@@ -23,6 +24,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 def _safe_changelist(base: type) -> type:
     class SafeChangeList(base):
         def get_filters(self, request):
+            # PostgreSQL refuses a NUL character in a string (psycopg2 raises ValueError when
+            # the query runs, long after the filters): refuse it as a bad lookup here.
+            if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+                raise IncorrectLookupParameters("NUL character in a parameter")
             try:
                 return super().get_filters(request)
             except OverflowError as error:  # a date hierarchy year past datetime's range
