@@ -38,6 +38,8 @@ TRANSITIONS: dict[str, set[str]] = {
     S.REFUNDED: set(),
 }
 STOCK_HELD = {S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED}
+# The statuses order_fulfil ships from (a paid order passes through processing).
+FULFILLABLE = (S.PAID, S.PROCESSING)
 
 _ACTIONS = {
     S.PAID: gettext_lazy("marked as paid"),
@@ -195,6 +197,19 @@ def order_ship(*, order: Order, carrier: str, tracking_number: str, by=None) -> 
 
     queue_order_email(order=order, kind="shipped")
     return order
+
+
+def order_fulfil(*, order: Order, carrier: str, tracking_number: str, by=None) -> Order:
+    """The merchant's "ship": a paid order goes through processing first (a status event of its
+    own), then ships with its parcel (order_ship, which e-mails the customer).
+
+    Each step is its own transaction, as the two admin paths did before this service: when the
+    shipping step fails, the order stays in processing, from where it can be shipped again.
+    """
+    order.refresh_from_db(fields=["status"])  # the stored status decides, not a stale copy
+    if order.status == S.PAID:  # the one status of FULFILLABLE that order_ship refuses
+        order = order_start_processing(order=order, by=by)
+    return order_ship(order=order, carrier=carrier, tracking_number=tracking_number, by=by)
 
 
 @transaction.atomic
