@@ -331,15 +331,11 @@ class ProductAdmin(TranslatorAwareAdmin):
         }
         return TemplateResponse(request, "admin/catalog/translation_coverage.html", context)
 
-    def save_model(self, request, obj: Product, form, change) -> None:
-        # Its text may have changed: the search index re-embeds it in the next batch.
-        obj.search_index_dirty = True
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change) -> None:
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
-            services.product_refresh_availability(product=form.instance)
+            # Marked for the search and availability recomputed, once the inlines are saved.
+            services.product_edited(product=form.instance)
             # New option texts get a label row (known ones in every language) so translators
             # find them in the option labels list.
             names, values = product_option_sources(form.instance)

@@ -130,6 +130,14 @@ def variant_set_stock(*, variant: ProductVariant, quantity: int) -> ProductVaria
     return variant
 
 
+def product_edited(*, product: Product) -> Product:
+    """A product (and its variants) just saved through a form, the admin's change page: its text
+    may have changed, so the search re-embeds it in its next batch; its variants may have, so
+    its price range and availability are recomputed. Runs in the form's transaction."""
+    products_mark_search_dirty(product_ids=[product.pk])
+    return product_refresh_availability(product=product)
+
+
 def product_refresh_availability(*, product: Product) -> Product:
     """Recomputes the price range and in-stock flag the listings filter and sort on."""
     summary = product.variants.aggregate(

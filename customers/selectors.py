@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -12,6 +13,12 @@ from .models import Address, ApiToken, User, WishlistItem
 
 # Larger ids cannot exist and would overflow SQLite's integer binding.
 MAX_ID = 2**63 - 1
+
+
+def preferred_currency_for_user(*, user) -> str:
+    """The customer's preferred currency when the shop sells in it, else ""."""
+    currency = getattr(user, "preferred_currency", "") or ""
+    return currency if currency in settings.SHOP_CURRENCIES else ""
 
 
 def api_tokens_for_user(*, user: User) -> list[ApiToken]:

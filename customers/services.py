@@ -21,8 +21,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.middleware import CURRENCY_SESSION_KEY
-
 from .models import Address, ApiToken, InteractionEvent, User, WishlistItem
 
 logger = logging.getLogger(__name__)
@@ -123,19 +121,6 @@ def user_update_profile(
     user.full_clean(exclude=["password"])
     user.save(update_fields=["first_name", "last_name", "preferred_language", "preferred_currency"])
     return user
-
-
-def customer_apply_preferences(sender, request, user, **kwargs) -> None:
-    """user_logged_in receiver: the session takes the customer's preferred currency.
-
-    The language is in the URL (/fr/...); the login view sends the customer on to the page in
-    their language and sets the language cookie, which a receiver cannot do.
-    """
-    session = getattr(request, "session", None)
-    currency = getattr(user, "preferred_currency", "")
-    if session is not None and currency in settings.SHOP_CURRENCIES:
-        session[CURRENCY_SESSION_KEY] = currency
-        request.currency = currency
 
 
 # --- API tokens -------------------------------------------------------------------------------
@@ -354,20 +339,6 @@ def interaction_record(
             event.save(force_insert=True)
     except (DatabaseError, ValueError, OverflowError):
         logger.exception("Could not record the %s event for product %s", kind, product_id)
-
-
-def axes_username(request, credentials: dict | None = None) -> str | None:
-    """AXES_USERNAME_CALLABLE: the e-mail address a sign-in attempt is for, lower-cased.
-
-    Django's own forms (the admin's sign-in) pass it as `username`, ours as `email`; without
-    this, django-axes would count every admin failure from one address under no name.
-    """
-    for source in (credentials or {}, getattr(request, "POST", {}) or {}):
-        for key in ("email", "username"):
-            value = source.get(key)
-            if isinstance(value, str) and value:
-                return normalize_email(value)
-    return None
 
 
 # --- Housekeeping -----------------------------------------------------------------------------

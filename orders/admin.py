@@ -71,7 +71,7 @@ class PaymentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-SHIPPABLE = (OrderStatus.PAID, OrderStatus.PROCESSING)
+SHIPPABLE = services.FULFILLABLE  # what the ship action offers
 REFUND_PERMISSION = "orders.refund_order"
 
 
@@ -196,9 +196,7 @@ class OrderAdmin(admin.ModelAdmin):
                 )
                 self.message_user(request, _("Tracking updated."), messages.SUCCESS)
                 return
-            if order.status == OrderStatus.PAID:
-                order = services.order_start_processing(order=order, by=request.user)
-            services.order_ship(
+            services.order_fulfil(
                 order=order, carrier=carrier, tracking_number=tracking, by=request.user
             )
             self.message_user(
@@ -226,7 +224,8 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description=_("Ship with tracking…"), permissions=["change"])
     def ship(self, request, queryset):
         """An intermediate page asks the carrier and tracking number of each selected order;
-        applying it ships them through the services (which e-mail each customer)."""
+        applying it ships them through services.order_fulfil (a paid order passes through
+        processing; each customer is e-mailed)."""
         orders = list(queryset.order_by("pk"))
         shippable = [order for order in orders if order.status in SHIPPABLE]
         for order in orders:
@@ -255,9 +254,7 @@ class OrderAdmin(admin.ModelAdmin):
             shipped = 0
             for order, form in rows:
                 try:
-                    if order.status == OrderStatus.PAID:
-                        order = services.order_start_processing(order=order, by=request.user)
-                    services.order_ship(order=order, by=request.user, **form.cleaned_data)
+                    services.order_fulfil(order=order, by=request.user, **form.cleaned_data)
                     shipped += 1
                 except services.OrderError as error:
                     self.message_user(request, error.message, messages.ERROR)

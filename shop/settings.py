@@ -230,7 +230,7 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "customers.services.axes_username"
+AXES_USERNAME_CALLABLE = "customers.axes.axes_username"
 AXES_CLIENT_IP_CALLABLE = "shop.net.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

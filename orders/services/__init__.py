@@ -26,9 +26,11 @@ from .errors import (
     TotalChanged,
 )
 from .lifecycle import (
+    FULFILLABLE,
     TRANSITIONS,
     can_transition,
     order_cancel,
+    order_fulfil,
     order_mark_delivered,
     order_mark_paid,
     order_refund,
@@ -38,6 +40,7 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "FULFILLABLE",
     "MAX_LINE_QUANTITY",
     "TRANSITIONS",
     "CartError",
@@ -61,6 +64,7 @@ __all__ = [
     "cart_remove_line",
     "cart_set_quantity",
     "order_cancel",
+    "order_fulfil",
     "order_mark_delivered",
     "order_mark_paid",
     "order_place",

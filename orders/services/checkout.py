@@ -8,6 +8,8 @@ or failed charge raises, and the whole transaction rolls back: no order, no stoc
 cart untouched, and the shopper can retry (with another card, or the same one after a
 processing error). Holding the row locks across the gateway call is the price of never
 charging for an item someone else just bought; for the test gateway the call is instant.
+The locks and the decrement are catalog.stock's (stock_lock, stock_take), the one stock API
+the order lifecycle uses too.
 
 Idempotency: the checkout form carries a key generated when the page was rendered. The first
 submit stores it on the order (a unique column); a second submit with the same key, whether
@@ -23,14 +25,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from catalog.models import Product, ProductVariant, PublicationStatus
 from catalog.option_labels import option_texts_for_variants
-from catalog.services import product_refresh_availability
+from catalog.stock import StockShort, stock_lock, stock_take
 from shop.events import after_commit
 
 from ..models import Cart, Order, OrderLine, OrderStatus, OrderStatusEvent, Payment
@@ -285,12 +286,7 @@ def _place_locked(
     lines = list(cart.lines.order_by("variant_id")) if cart is not None else []
     variant_ids = sorted({line.variant_id for line in lines})
     # Locks only the variant rows (of=self), in id order, before anything is checked.
-    variants = {
-        variant.pk: variant
-        for variant in ProductVariant.objects.select_for_update(of=("self",))
-        .filter(pk__in=variant_ids)
-        .order_by("pk")
-    }
+    variants = stock_lock(variant_ids)
     # A concurrent submit with the same key may have committed while we waited for the locks.
     existing = _find_order_for_key(key=key, user=user, email=email, cart=cart)
     if existing is not None:
@@ -429,10 +425,13 @@ def _place_locked(
             message=f"Card ending {charge.card_last4}" if charge.card_last4 else "",
         )
 
-    for line in lines:
-        ProductVariant.objects.filter(pk=line.variant_id).update(
-            stock_quantity=F("stock_quantity") - line.quantity
-        )
+    # Checked above under the same locks, so this cannot fall short; it also recomputes the
+    # availability of products that sold out (listings filter on Product.in_stock).
+    try:
+        stock_take([(line.variant_id, line.quantity) for line in lines])
+    except StockShort as error:  # pragma: no cover - the rows are locked since the check
+        name = _line_name(variants[error.variant_id], language)
+        raise OutOfStock(_("Sorry, %(name)s is out of stock.") % {"name": name}) from error
     order.status = OrderStatus.PAID
     order.paid_at = timezone.now()
     order.save(update_fields=["status", "paid_at", "updated_at"])
@@ -444,15 +443,6 @@ def _place_locked(
         created_by=user,
     )
     cart.lines.all().delete()
-    # Listings filter on Product.in_stock, which only changes when a variant runs out.
-    sold_out = {
-        variants[line.variant_id].product_id
-        for line in lines
-        if variants[line.variant_id].stock_quantity == line.quantity
-    }
-    for product_id in sorted(sold_out):
-        product_refresh_availability(product=products[product_id])
-
     announce_order_placed(
         order_id=order.pk,
         lines=[(variants[line.variant_id].product_id, line.quantity) for line in lines],

@@ -5,22 +5,21 @@
     refunded:  from paid, processing, shipped or delivered (through the gateway's refund)
 
 An order holds stock from the moment it is paid; cancelling or refunding an order that holds
-stock puts it back (a refund after delivery means the piece came back). Cancelling an order
-that was paid also gives the money back. Every service locks the order row first, so two
-merchants clicking at once cannot apply two transitions from the same status.
+stock puts it back (a refund after delivery means the piece came back), through catalog.stock,
+the one stock API checkout uses too. Cancelling an order that was paid also gives the money
+back. Every service locks the order row first, so two merchants clicking at once cannot apply
+two transitions from the same status.
 """
 
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import Product, ProductVariant
-from catalog.services import product_refresh_availability
+from catalog.stock import StockShort, stock_release, stock_take
 
 from ..models import Order, OrderStatus, OrderStatusEvent, Payment
 from ..payments import get_gateway
@@ -39,6 +38,8 @@ TRANSITIONS: dict[str, set[str]] = {
     S.REFUNDED: set(),
 }
 STOCK_HELD = {S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED}
+# The statuses order_fulfil ships from (a paid order passes through processing).
+FULFILLABLE = (S.PAID, S.PROCESSING)
 
 _ACTIONS = {
     S.PAID: gettext_lazy("marked as paid"),
@@ -90,32 +91,27 @@ def _move(order: Order, to_status: str, *, by=None, note: str = "", **changes) -
     return order
 
 
-def _adjust_stock(order: Order, *, sign: int) -> None:
-    """Takes (sign=-1) or gives back (+1) the order's units, under row locks in id order."""
-    lines = [line for line in order.lines.all() if line.variant_id is not None]
-    variant_ids = sorted({line.variant_id for line in lines})
-    variants = {
-        variant.pk: variant
-        for variant in ProductVariant.objects.select_for_update(of=("self",))
-        .filter(pk__in=variant_ids)
-        .order_by("pk")
-    }
-    if sign < 0:
-        for line in lines:
-            variant = variants.get(line.variant_id)
-            if variant is not None and variant.stock_quantity < line.quantity:
-                raise OutOfStock(
-                    _("Not enough stock left for %(name)s to fill this order.")
-                    % {"name": line.product_name}
-                )
-    for line in lines:
-        if line.variant_id in variants:
-            ProductVariant.objects.filter(pk=line.variant_id).update(
-                stock_quantity=F("stock_quantity") + sign * line.quantity
-            )
-    product_ids = {variant.product_id for variant in variants.values()}
-    for product in Product.objects.filter(pk__in=product_ids):
-        product_refresh_availability(product=product)
+def _stock_lines(order: Order) -> list[tuple[int, int]]:
+    return [(line.variant_id, line.quantity) for line in order.lines.all() if line.variant_id]
+
+
+def _take_stock(order: Order) -> None:
+    """Takes the order's units through catalog.stock (row locks in id order), or raises
+    OutOfStock naming the first line, in the order's own line order, that cannot be filled."""
+    try:
+        stock_take(_stock_lines(order))
+    except StockShort as error:
+        short = {shortage.variant_id for shortage in error.shortages}
+        line = next(line for line in order.lines.all() if line.variant_id in short)
+        raise OutOfStock(
+            _("Not enough stock left for %(name)s to fill this order.")
+            % {"name": line.product_name}
+        ) from error
+
+
+def _release_stock(order: Order) -> None:
+    """Gives the order's units back through catalog.stock."""
+    stock_release(_stock_lines(order))
 
 
 def refund_idempotency_key(payment: Payment) -> str:
@@ -169,7 +165,7 @@ def order_mark_paid(*, order: Order, by=None, note: str = "") -> Order:
     """A pending order paid outside the gateway (bank transfer...): takes its stock."""
     order = _locked(order)
     _check(order, S.PAID)
-    _adjust_stock(order, sign=-1)
+    _take_stock(order)
     return _move(order, S.PAID, by=by, note=note or "Marked paid", paid_at=timezone.now())
 
 
@@ -203,6 +199,19 @@ def order_ship(*, order: Order, carrier: str, tracking_number: str, by=None) -> 
     return order
 
 
+def order_fulfil(*, order: Order, carrier: str, tracking_number: str, by=None) -> Order:
+    """The merchant's "ship": a paid order goes through processing first (a status event of its
+    own), then ships with its parcel (order_ship, which e-mails the customer).
+
+    Each step is its own transaction, as the two admin paths did before this service: when the
+    shipping step fails, the order stays in processing, from where it can be shipped again.
+    """
+    order.refresh_from_db(fields=["status"])  # the stored status decides, not a stale copy
+    if order.status == S.PAID:  # the one status of FULFILLABLE that order_ship refuses
+        order = order_start_processing(order=order, by=by)
+    return order_ship(order=order, carrier=carrier, tracking_number=tracking_number, by=by)
+
+
 @transaction.atomic
 def order_update_tracking(*, order: Order, carrier: str, tracking_number: str, by=None) -> Order:
     """Corrects the carrier or tracking number of a shipped order (no new e-mail)."""
@@ -230,7 +239,7 @@ def order_cancel(*, order: Order, by=None, reason: str = "") -> Order:
     _check(order, S.CANCELLED)
     refunded = _refund_payments(order, reason=reason)
     if order.status in STOCK_HELD:
-        _adjust_stock(order, sign=+1)
+        _release_stock(order)
     note = reason or "Cancelled"
     if refunded:
         note = f"{note} (payment refunded)"
@@ -244,5 +253,5 @@ def order_refund(*, order: Order, by=None, reason: str = "") -> Order:
     _check(order, S.REFUNDED)
     _refund_payments(order, reason=reason)
     if order.status in STOCK_HELD:
-        _adjust_stock(order, sign=+1)
+        _release_stock(order)
     return _move(order, S.REFUNDED, by=by, note=reason or "Refunded")

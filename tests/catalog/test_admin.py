@@ -148,6 +148,20 @@ def test_translators_change_translations_but_nothing_else(translator, catalog):
     assert catalog.status == PublicationStatus.PUBLISHED
 
 
+def test_a_product_saved_in_the_admin_is_marked_for_the_search(translator, catalog):
+    # Given a product the search has embedded
+    Product.objects.filter(pk=catalog.pk).update(search_index_dirty=False)
+
+    # When its French name is saved in the admin
+    translator.post(
+        reverse("admin:catalog_product_change", args=[catalog.pk]) + "?language=fr",
+        {"name": "Bague", "description": "", "seo_title": "", "seo_description": ""},
+    )
+
+    # Then the search re-embeds it in its next batch
+    assert Product.objects.get(pk=catalog.pk).search_index_dirty is True
+
+
 def test_translators_cannot_add_delete_or_reach_orders(translator, catalog):
     assert translator.get(reverse("admin:catalog_product_add")).status_code == 403
     delete_url = reverse("admin:catalog_product_delete", args=[catalog.pk])

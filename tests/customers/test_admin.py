@@ -2,8 +2,9 @@
 
 import pytest
 
+from customers.axes import axes_username
 from customers.models import InteractionEvent, User, WishlistItem
-from customers.services import address_create, axes_username, interaction_record
+from customers.services import address_create, interaction_record
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from orders.services import (
     OutOfStock,
     RefundFailed,
     order_cancel,
+    order_fulfil,
     order_mark_delivered,
     order_mark_paid,
     order_refund,
@@ -179,3 +180,39 @@ def test_cancelling_restores_the_stock_of_every_line(shipping, ring, necklace):
     order_cancel(order=order)
     assert (stock(ring), stock(necklace)) == (5, 3)
     assert Product.objects.get(pk=necklace.product_id).in_stock
+
+
+def test_fulfilling_a_paid_order_passes_through_processing(paid_order, merchant):
+    order = order_fulfil(order=paid_order, carrier="DHL", tracking_number="JD0777", by=merchant)
+
+    order.refresh_from_db()
+    assert order.status == S.SHIPPED
+    assert order.tracking_number == "JD0777"
+    assert list(order.status_events.values_list("to_status", "created_by")) == [
+        ("pending", None),
+        ("paid", None),
+        ("processing", merchant.pk),
+        ("shipped", merchant.pk),
+    ]
+
+
+def test_fulfilling_an_order_in_processing_ships_it(paid_order):
+    order_start_processing(order=paid_order)
+    order = order_fulfil(order=paid_order, carrier="DHL", tracking_number="JD0778")
+    assert Order.objects.get(pk=order.pk).status == S.SHIPPED
+    assert order.status_events.filter(to_status=S.PROCESSING).count() == 1
+
+
+def test_a_pending_order_cannot_be_fulfilled(shipping, ring):
+    order = place(cart_with((ring, 1)))
+    Order.objects.filter(pk=order.pk).update(status=S.PENDING)
+    with pytest.raises(InvalidTransition):
+        order_fulfil(order=Order.objects.get(pk=order.pk), carrier="DHL", tracking_number="X")
+    assert Order.objects.get(pk=order.pk).status == S.PENDING
+
+
+def test_a_paid_order_that_cannot_ship_stays_in_processing(paid_order):
+    # As the admin did before the service: processing is its own step
+    with pytest.raises(OrderError, match="carrier and the tracking number"):
+        order_fulfil(order=paid_order, carrier="DHL", tracking_number=" ")
+    assert Order.objects.get(pk=paid_order.pk).status == S.PROCESSING
