@@ -52,9 +52,11 @@ test: install
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/pytest
 
+# lint-imports: the one direction of dependencies between apps (pyproject.toml, docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff check --fix .
