@@ -3,19 +3,21 @@ never call ai. Connected in AiConfig.ready().
 
 - reviews_saved (reviews): score the reviews' sentiment in a background job;
 - products_changed (catalog): re-embed the products marked dirty soon, in a job;
-- interaction_history_seeded (customers, the demo store): train the recommender now;
-- product_viewed (catalog), line_added_to_bag and order_placed (orders): record the
-  interaction events the recommender learns from (customers.services.interaction_record).
+- interaction_history_seeded (events, the demo store): train the recommender now;
+- product_viewed (catalog), wishlist_item_added (customers), line_added_to_bag and order_placed
+  (orders), product_rated (reviews): record the interaction events the recommender learns from
+  (events.services.interaction_record).
 """
 
 from __future__ import annotations
 
 from catalog.signals import product_viewed, products_changed
-from customers.models import InteractionEvent
-from customers.services import interaction_record
-from customers.signals import interaction_history_seeded
+from customers.signals import wishlist_item_added
+from events.models import InteractionEvent
+from events.services import interaction_record
+from events.signals import interaction_history_seeded
 from orders.signals import line_added_to_bag, order_placed
-from reviews.signals import reviews_saved
+from reviews.signals import product_rated, reviews_saved
 
 from .recommend.jobs import recommend_train
 from .search.indexing import search_reindex_dirty_start
@@ -65,6 +67,29 @@ def record_bag_add(
     )
 
 
+def record_wishlist_add(
+    sender, *, product_id: int, user, session_key: str, country: str, language: str, **kwargs
+) -> None:
+    interaction_record(
+        kind=InteractionEvent.Kind.WISHLIST_ADD,
+        product_id=product_id,
+        user=user,
+        session_key=session_key,
+        country=country,
+        language=language,
+    )
+
+
+def record_rating(sender, *, product_id: int, user, rating: int, language: str, **kwargs) -> None:
+    interaction_record(
+        kind=InteractionEvent.Kind.RATING,
+        product_id=product_id,
+        user=user,
+        value=rating,
+        language=language,
+    )
+
+
 def record_purchase(
     sender,
     *,
@@ -92,6 +117,8 @@ def connect() -> None:
     product_viewed.connect(record_view, dispatch_uid="ai-record-view")
     line_added_to_bag.connect(record_bag_add, dispatch_uid="ai-record-bag-add")
     order_placed.connect(record_purchase, dispatch_uid="ai-record-purchase")
+    wishlist_item_added.connect(record_wishlist_add, dispatch_uid="ai-record-wishlist-add")
+    product_rated.connect(record_rating, dispatch_uid="ai-record-rating")
     interaction_history_seeded.connect(
         train_on_seeded_history, dispatch_uid="ai-train-on-seeded-history"
     )

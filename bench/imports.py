@@ -24,7 +24,8 @@ Figures:
   `admin_`, `api_`, `views_`) counted apart, each listed;
 - presentation modules importing an `ai` module other than its facade `ai.services`;
 - modules inside `ai` importing `ai.services` (the facade should be imported from outside only);
-- modules of the apps below reviews (shop, catalog, customers, orders) importing `reviews`;
+- modules of the apps below reviews and events (shop, catalog, customers, orders) importing
+  `reviews`, and importing `events`; modules of reviews importing events and the other way;
 - lines per app (every line of the files, migrations left out) and the five largest modules.
 """
 
@@ -40,7 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESENTATION = {"admin", "views", "api", "templatetags", "urls"}
-# The apps below reviews (issue 13's layers: shop -> catalog -> customers -> orders -> reviews).
+# The apps below reviews and events (issue 13's layers: shop -> catalog -> customers -> orders ->
+# reviews and events, side by side: neither imports the other).
 BELOW_REVIEWS = {"shop", "catalog", "customers", "orders"}
 
 
@@ -277,6 +279,17 @@ def measure(root: Path = ROOT) -> dict:
         for m in modules.values()
         if m.app in BELOW_REVIEWS and any(modules[t].app == "reviews" for t in m.edges)
     )
+    importing_events_from_below = sorted(
+        m.name
+        for m in modules.values()
+        if m.app in BELOW_REVIEWS and any(modules[t].app == "events" for t in m.edges)
+    )
+    between_reviews_and_events = sorted(
+        m.name
+        for m in modules.values()
+        if m.app in {"reviews", "events"}
+        and any(modules[t].app == ({"reviews", "events"} - {m.app}).pop() for t in m.edges)
+    )
     ai_facade_users = sorted(
         m.name for m in modules.values() if m.app == "ai" and "ai.services" in m.edges
     )
@@ -304,6 +317,8 @@ def measure(root: Path = ROOT) -> dict:
         ],
         "ai_modules_importing_ai_services": ai_facade_users,
         "modules_below_reviews_importing_reviews": importing_reviews_from_below,
+        "modules_below_events_importing_events": importing_events_from_below,
+        "modules_between_reviews_and_events": between_reviews_and_events,
         "lines_per_app": lines,
         "lines_total": sum(lines.values()),
         "largest_modules": [(m.name, m.lines) for m in largest],
@@ -349,6 +364,14 @@ def report(figures: dict) -> str:
         (
             "modules_below_reviews_importing_reviews",
             "modules of shop, catalog, customers, orders importing reviews",
+        ),
+        (
+            "modules_below_events_importing_events",
+            "modules of shop, catalog, customers, orders importing events",
+        ),
+        (
+            "modules_between_reviews_and_events",
+            "modules of reviews importing events, or of events importing reviews",
         ),
     ):
         names = figures[key]

@@ -6,7 +6,7 @@
    SVD ranking, and for the popularity baseline, all measured in the same run
    (ai/recommend/evaluation.py describes the protocol).
 2. The same comparison on the demo store's own history (the seed_demo generator,
-   customers/demo_history.py, on the 540-product demo catalog plan), 5 random 80/20 splits.
+   events/demo_history.py, on the 540-product demo catalog plan), 5 random 80/20 splits.
 3. Training time (the whole `recommend.train` job: reading events, both models, every list,
    writing them) on 100k and 1M generated interactions in a scratch SQLite database.
 4. Serving latency (p50/p95, in-process, warm) of recommend_for_shopper for signed-in shoppers
@@ -122,8 +122,8 @@ def demo_history() -> None:
     from ai.recommend.data import history_from_rows
     from ai.recommend.training import TrainingConfig, evaluate_history
     from catalog.demo import DEFAULT_PRODUCTS, DEFAULT_SEED, plan_catalog
-    from customers.demo_history import DEFAULT_SEED as HISTORY_SEED
-    from customers.demo_history import plan_history
+    from events.demo_history import DEFAULT_SEED as HISTORY_SEED
+    from events.demo_history import plan_history
 
     plans = plan_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED)
     leaves = sorted({plan.design.leaf for plan in plans})
@@ -180,7 +180,8 @@ def generate_store(*, interactions: int, products: int, rng: random.Random) -> d
     from django.utils import timezone
 
     from catalog.models import Category, Product, PublicationStatus
-    from customers.models import InteractionEvent, User
+    from customers.models import User
+    from events.models import InteractionEvent
 
     categories = []
     for n in range(20):
@@ -250,7 +251,8 @@ def generate_store(*, interactions: int, products: int, rng: random.Random) -> d
 def reset_store() -> None:
     from ai.models import ModelVersion, RecommendationList
     from catalog.models import Category, Product
-    from customers.models import InteractionEvent, User
+    from customers.models import User
+    from events.models import InteractionEvent
 
     RecommendationList.objects.all().delete()
     ModelVersion.objects.all().delete()
@@ -311,7 +313,8 @@ def serving_latency(size: int, *, card_cache: bool = True) -> list[str]:
     from ai import services
     from ai.models import RecommendationList
     from catalog.models import Product
-    from customers.models import InteractionEvent, User
+    from customers.models import User
+    from events.models import InteractionEvent
 
     rng = random.Random(9)
     user_ids = list(

@@ -3401,8 +3401,8 @@ def step_merchant(ctx: DemoContext) -> dict[str, int]:
 
 
 def step_shopping_history(ctx: DemoContext) -> dict[str, int]:
-    """Interaction events for the recommender (issue 5; see customers/demo_history.py)."""
-    from customers.demo_history import seed_history
+    """Interaction events for the recommender (issue 5; see events/demo_history.py)."""
+    from events.demo_history import seed_history
 
     return seed_history(seed=ctx.seed)
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from .models import Address, ApiToken, InteractionEvent, User, WishlistItem
+from .models import Address, ApiToken, User, WishlistItem
 
 
 class AddressInline(admin.StackedInline):
@@ -125,49 +125,6 @@ class WishlistItemAdmin(admin.ModelAdmin):
     def product_handle(self, item: WishlistItem) -> str:
         # The handle, not the translated name: one query for the page, not one per row.
         return item.product.handle
-
-
-@admin.register(InteractionEvent)
-class InteractionEventAdmin(admin.ModelAdmin):
-    """Read-only: events are facts the recommender learns from, not something to edit."""
-
-    list_display = (
-        "created_at",
-        "kind",
-        "product_handle",
-        "user",
-        "session_key_short",
-        "value",
-        "country",
-        "language",
-    )
-    list_filter = ("kind", "language", "country", "created_at")
-    search_fields = ("user__email", "product__handle", "session_key")
-    list_select_related = ("user", "product")
-    date_hierarchy = "created_at"
-    # The table grows with every product view; an exact count of a filtered list is costly.
-    show_full_result_count = False
-    list_per_page = 100
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("product"), ordering="product__handle")
-    def product_handle(self, event: InteractionEvent) -> str:
-        return event.product.handle
-
-    @admin.display(description=_("session"))
-    def session_key_short(self, event: InteractionEvent) -> str:
-        return event.session_key[:8]
 
 
 @admin.register(ApiToken)

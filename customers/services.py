@@ -1,4 +1,4 @@
-"""Writes for customers: accounts, address book, wishlist and interaction events.
+"""Writes for customers: accounts, address book, wishlist, API tokens.
 
 Every service is keyword-only and validates with full_clean() before saving; a problem the
 customer can fix comes back as a django ValidationError keyed by field name.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,12 +15,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Address, ApiToken, InteractionEvent, User, WishlistItem
+from .models import Address, ApiToken, User, WishlistItem
+from .signals import announce_wishlist_item_added
 
 logger = logging.getLogger(__name__)
 
@@ -276,8 +276,8 @@ def wishlist_add(
     """Puts the product on the customer's wishlist; (item, created). Adding twice is harmless."""
     item, created = WishlistItem.objects.get_or_create(user=user, product=product)
     if created:
-        interaction_record(
-            kind=InteractionEvent.Kind.WISHLIST_ADD,
+        # The events app records it (an interaction event for the recommender).
+        announce_wishlist_item_added(
             product_id=product.pk,
             user=user,
             session_key=session_key,
@@ -293,60 +293,12 @@ def wishlist_remove(*, user: User, product) -> bool:
     return bool(deleted)
 
 
-# --- Interaction events -----------------------------------------------------------------------
-def interaction_record(
-    *,
-    kind: str,
-    product_id: int,
-    user=None,
-    session_key: str = "",
-    value: float = 1.0,
-    country: str = "",
-    language: str = "",
-) -> None:
-    """Records what a shopper did with a product: exactly one INSERT, never a read.
-
-    Analytics must never fail a page: a database error is logged and swallowed. Inside a
-    transaction the INSERT runs in a savepoint, so a failure cannot break the caller's
-    transaction either (and a rolled-back purchase is not recorded). An unknown kind is a
-    programming error and raises ValueError.
-    """
-    if kind not in InteractionEvent.Kind.values:
-        raise ValueError(f"Unknown interaction kind {kind!r}")
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None  # AnonymousUser: the session key identifies the guest
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        value = 1.0
-    if not math.isfinite(value):
-        value = 1.0
-    # No full_clean(): validating the foreign keys would cost a query each.
-    event = InteractionEvent(
-        kind=kind,
-        product_id=product_id,
-        user=user,
-        session_key=(session_key or "")[:40],
-        value=value,
-        country=(country or "")[:2].upper(),
-        language=(language or "")[:10],
-    )
-    try:
-        if connection.in_atomic_block:
-            with transaction.atomic():
-                event.save(force_insert=True)
-        else:
-            event.save(force_insert=True)
-    except (DatabaseError, ValueError, OverflowError):
-        logger.exception("Could not record the %s event for product %s", kind, product_id)
-
-
 # --- Housekeeping -----------------------------------------------------------------------------
 def anonymous_data_cleanup(*, now=None) -> dict:
     """Deletes what anonymous traffic leaves behind once it is of no more use: expired sessions
-    (Django's clear_expired, as `manage.py clearsessions`), guests' interaction events older than
-    SHOP_ANONYMOUS_EVENT_RETENTION_DAYS (customers' own history is kept: it is theirs, and their
-    recommendations) and expired API tokens. Returns how many of each went."""
+    (Django's clear_expired, as `manage.py clearsessions`) and expired API tokens. Returns how
+    many of each went. (Guests' old interaction events are the events app's:
+    events.services.anonymous_events_delete, its own nightly task.)"""
     from importlib import import_module
 
     from django.contrib.sessions.models import Session
@@ -359,12 +311,5 @@ def anonymous_data_cleanup(*, now=None) -> dict:
         # Whatever the engine does (cache sessions expire by themselves); not counted.
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         report["sessions"] = 0
-    retention_days = getattr(settings, "SHOP_ANONYMOUS_EVENT_RETENTION_DAYS", 90)
-    if retention_days > 0:
-        report["anonymous_events"], _rows = InteractionEvent.objects.filter(
-            user__isnull=True, created_at__lt=now - timedelta(days=retention_days)
-        ).delete()
-    else:
-        report["anonymous_events"] = 0
     report["api_tokens"] = api_tokens_delete_expired(now=now)
     return report

@@ -1,20 +1,30 @@
-"""What customers announce. The apps above listen (ai's recommender); customers never call them.
+"""What customers announce. The apps above listen (ai records interaction events for the
+recommender through the events app); customers never call them.
 
-interaction_history_seeded(events)
-    The demo store's shopping history was written in bulk (`events` interaction events).
-    Sent at once, inside the seeding transaction: the recommender trains on it straight away,
-    so a fresh demo store shows recommendations before the first nightly training. A
-    receiver may return a dict of counts, which the seed adds to its report.
+wishlist_item_added(product_id, user, session_key, country, language)
+    A customer put a product on their wishlist (not when it was there already). Sent at once
+    (shop.events.send_logged), as when the wishlist recorded the event itself: the add writes
+    one row outside any transaction, and a receiver's failure never fails the page.
 """
 
 from django.dispatch import Signal
 
-interaction_history_seeded = Signal()
+from shop.events import send_logged
+
+from .models import WishlistItem
+
+wishlist_item_added = Signal()
 
 
-def announce_interaction_history_seeded(*, events: int) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for _receiver, response in interaction_history_seeded.send(sender="customers", events=events):
-        if isinstance(response, dict):
-            counts.update(response)
-    return counts
+def announce_wishlist_item_added(
+    *, product_id: int, user, session_key: str = "", country: str = "", language: str = ""
+) -> None:
+    send_logged(
+        wishlist_item_added,
+        sender=WishlistItem,
+        product_id=product_id,
+        user=user,
+        session_key=session_key or "",
+        country=country or "",
+        language=language or "",
+    )

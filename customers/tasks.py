@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="customers.cleanup_anonymous_data")
 def cleanup_anonymous_data() -> dict:
-    """Expired sessions, guests' events older than SHOP_ANONYMOUS_EVENT_RETENTION_DAYS and
-    expired API tokens; idempotent (a second run finds nothing)."""
+    """Expired sessions and expired API tokens; idempotent (a second run finds nothing).
+    Guests' old interaction events: events.cleanup_anonymous_events."""
     report = services.anonymous_data_cleanup()
     logger.info("Cleaned up anonymous data: %s", report)
     return report

@@ -27,13 +27,12 @@ from PIL import Image
 
 from catalog.images import _check_file, make_thumbnail_bytes
 from catalog.models import Product
-from customers.services import interaction_record
 from reviews.models import Review, ReviewPhoto, ReviewSentiment, ReviewStatus
 from shop.text_language import detect_language
 
 from .moderation import spam_reasons
 from .selectors import author_recent_review_texts, sentiment_drops, user_bought_product
-from .signals import announce_reviews_saved
+from .signals import announce_product_rated, announce_reviews_saved
 
 PHOTO_MAX_SIDE = 1600
 
@@ -110,9 +109,9 @@ def review_create(
 
     The review is pending when SHOP_REVIEWS_REQUIRE_APPROVAL is on (the default) or when it is
     flagged, approved otherwise (unless `status` says). Raises ValidationError (one review per
-    customer and product, rating 1-5, photo problems). Records a "rating" interaction event and
-    announces the review (reviews_saved: ai scores it once committed; score=False: the caller
-    announces the reviews in bulk).
+    customer and product, rating 1-5, photo problems). Announces the rating (product_rated: a
+    "rating" interaction event) and the review (reviews_saved: ai scores it once committed;
+    score=False: the caller announces the reviews in bulk).
     """
 
     if author is not None and not getattr(author, "is_authenticated", False):
@@ -163,12 +162,8 @@ def review_create(
                 saved_files.append(photo.image.name)
                 photo.save()
             if author is not None:
-                interaction_record(
-                    kind="rating",
-                    product_id=product.pk,
-                    user=author,
-                    value=rating,
-                    language=review.language,
+                announce_product_rated(
+                    product_id=product.pk, user=author, rating=rating, language=review.language
                 )
             if score:
                 announce_reviews_saved(review_ids=[review.pk])

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "reviews",
+    "events",
     "content",
     "ai",
 ]
@@ -385,9 +386,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ai.search_reindex_dirty_periodic",
         "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),
     },
-    # Expired sessions, old anonymous events, expired API tokens (customers.tasks).
+    # Expired sessions and expired API tokens (customers.tasks).
     "cleanup-anonymous-data": {
         "task": "customers.cleanup_anonymous_data",
+        "schedule": crontab(hour=env.int("SHOP_CLEANUP_HOUR", default=4), minute=30),
+    },
+    # Guests' old interaction events (events.tasks; part of the entry above before issue 13).
+    "cleanup-anonymous-events": {
+        "task": "events.cleanup_anonymous_events",
         "schedule": crontab(hour=env.int("SHOP_CLEANUP_HOUR", default=4), minute=30),
     },
     # Guest bags whose session has ended (orders.tasks).

@@ -17,6 +17,8 @@ urlpatterns = [
     # Review photos (outside the language prefix: a photo is the same file in every language)
     # and the reviews admin's addresses from before reviews were an app; before the admin.
     path("", include("reviews.root_urls")),
+    # The events admin's addresses from before events were an app (issue 13); before the admin.
+    path("", include("events.root_urls")),
     path("currency/", views.set_currency, name="set_currency"),
     path("admin/", admin.site.urls),
     # Translators reach the project's catalogues only (shop/rosetta.py).

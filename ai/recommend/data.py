@@ -106,7 +106,7 @@ class StoreHistory:
 
 
 def history_from_rows(rows) -> StoreHistory:
-    """From customers.selectors.interaction_rows() tuples."""
+    """From events.selectors.interaction_rows() tuples."""
     history = StoreHistory()
     for user_id, session_key, product_id, kind, value, country, language in rows:
         history.add(

@@ -48,7 +48,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from catalog.selectors import catalog_version, product_states, published_products, with_card_data
-from customers.selectors import purchased_product_ids, recent_interactions
+from events.selectors import purchased_product_ids, recent_interactions
 
 from ..models import (
     Capability,

@@ -2,7 +2,7 @@
 
 One run (the `recommend.train` job, nightly and from the admin):
 
-1. read every interaction event (customers.selectors) and the published products (catalog),
+1. read every interaction event (events.selectors) and the published products (catalog),
 2. fit the top-N ranker (EASE by default) on implicit strengths and the Surprise rating model
    (SVD by default) on stars (see data.py for the weights),
 3. compute per signed-in shopper the best products not yet bought, with variety across
@@ -28,7 +28,7 @@ from django.db import transaction
 from scipy import sparse
 
 from catalog.selectors import published_products
-from customers.selectors import interaction_rows
+from events.selectors import interaction_rows
 
 from ..models import Capability, ProductEmbedding, RecommendationKind, RecommendationList
 from ..registry import model_version_active, model_version_register

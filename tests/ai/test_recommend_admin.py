@@ -3,7 +3,8 @@
 from django.urls import reverse
 
 from ai.models import Job, JobStatus, ModelVersion, RecommendationList
-from customers.models import InteractionEvent, User
+from customers.models import User
+from events.models import InteractionEvent
 from tests.factories import ProductFactory
 
 

@@ -13,7 +13,8 @@ from catalog.services import (
     products_set_status,
     variant_set_stock,
 )
-from customers.models import InteractionEvent, User
+from customers.models import User
+from events.models import InteractionEvent
 from tests.factories import CategoryFactory, ProductFactory
 
 

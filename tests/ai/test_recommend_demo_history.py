@@ -3,8 +3,9 @@
 from collections import Counter
 
 from ai.models import RecommendationList
-from customers.demo_history import plan_history, seed_history
-from customers.models import InteractionEvent, User
+from customers.models import User
+from events.demo_history import plan_history, seed_history
+from events.models import InteractionEvent
 from tests.factories import CategoryFactory, ProductFactory
 
 PRODUCTS = [(pk, pk % 6, 100.0 + 37 * pk) for pk in range(1, 121)]

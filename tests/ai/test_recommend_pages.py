@@ -9,7 +9,8 @@ from django.utils import translation
 
 from ai import services
 from catalog.models import ProductVariant
-from customers.models import InteractionEvent, User
+from customers.models import User
+from events.models import InteractionEvent
 from tests.catalog.test_query_counts import add_image, count_queries
 from tests.factories import CategoryFactory, ProductFactory
 

@@ -8,7 +8,8 @@ from ai import services
 from ai.jobs import job_retry, job_run_here
 from ai.models import Capability, JobStatus, ModelVersion, RecommendationKind, RecommendationList
 from catalog.models import PublicationStatus
-from customers.models import InteractionEvent, User
+from customers.models import User
+from events.models import InteractionEvent
 from tests.factories import CategoryFactory, ProductFactory
 
 

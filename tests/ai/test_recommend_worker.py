@@ -4,7 +4,8 @@ import pytest
 
 from ai import services
 from ai.models import JobStatus, ModelVersion, RecommendationList
-from customers.models import InteractionEvent, User
+from customers.models import User
+from events.models import InteractionEvent
 from tests.factories import ProductFactory
 from tests.worker import celery_worker, wait_until
 

@@ -3,7 +3,8 @@
 import pytest
 
 from ai import services
-from customers.models import InteractionEvent, User
+from customers.models import User
+from events.models import InteractionEvent
 from tests.factories import CategoryFactory, ExchangeRateFactory, ProductFactory, api_token_for
 
 

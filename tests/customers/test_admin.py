@@ -3,8 +3,8 @@
 import pytest
 
 from customers.axes import axes_username
-from customers.models import InteractionEvent, User, WishlistItem
-from customers.services import address_create, interaction_record
+from customers.models import User, WishlistItem
+from customers.services import address_create
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,27 +35,6 @@ def test_merchant_can_add_a_customer(merchant_client):
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(email="new@example.com").preferred_language == "de"
-
-
-def test_interaction_events_are_listed_read_only(merchant_client, customer):
-    product = ProductFactory(handle="pearl-drops")
-    interaction_record(kind="view", product_id=product.pk, user=customer)
-    event = InteractionEvent.objects.get()
-
-    listing = merchant_client.get("/admin/customers/interactionevent/?kind=view")
-    detail = merchant_client.get(f"/admin/customers/interactionevent/{event.pk}/change/")
-    add = merchant_client.get("/admin/customers/interactionevent/add/")
-    delete = merchant_client.post(
-        f"/admin/customers/interactionevent/{event.pk}/delete/", {"post": "yes"}
-    )
-
-    assert listing.status_code == 200
-    assert "pearl-drops" in listing.content.decode()
-    assert detail.status_code == 200
-    assert 'type="submit" value="Save"' not in detail.content.decode()
-    assert add.status_code == 403
-    assert delete.status_code == 403
-    assert InteractionEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_wishlist_items_are_listed(merchant_client, customer):

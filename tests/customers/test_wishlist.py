@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.models import PublicationStatus
-from customers.models import InteractionEvent, WishlistItem
+from customers.models import WishlistItem
 from customers.selectors import wishlist_handles
+from events.models import InteractionEvent
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
 from catalog.models import PublicationStatus
-from customers.models import InteractionEvent
+from events.models import InteractionEvent
 from orders.models import Cart, CartLine
 from orders.selectors import cart_for, cart_item_count, cart_summary
 from orders.services import (

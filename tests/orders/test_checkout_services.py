@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from catalog.models import Product, ProductVariant, PublicationStatus
-from customers.models import InteractionEvent
+from events.models import InteractionEvent
 from orders.models import Order, OrderStatus, Payment
 from orders.payments import TestGateway
 from orders.services import (

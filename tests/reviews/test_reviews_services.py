@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from ai.models import Job
-from customers.models import InteractionEvent
+from events.models import InteractionEvent
 from orders.models import Order, OrderLine
 from reviews import services
 from reviews.models import Review, ReviewStatus

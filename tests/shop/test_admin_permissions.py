@@ -128,7 +128,8 @@ def build_whole_store() -> None:
         RecommendationList,
     )
     from catalog.models import Category, PublicationStatus
-    from customers.models import Address, InteractionEvent, WishlistItem
+    from customers.models import Address, WishlistItem
+    from events.models import InteractionEvent
     from orders.models import DutyRate, Order, OrderStatus
     from orders.services import order_ship, order_start_processing
     from reviews.models import Review

@@ -64,3 +64,14 @@ def test_reviews_is_an_app_above_catalog_customers_and_orders():
     figures = measure()
     assert "reviews" in figures["apps"]
     assert figures["modules_below_reviews_importing_reviews"] == ["catalog.demo_reviews"]
+
+
+def test_events_is_an_app_above_catalog_customers_and_orders_beside_reviews():
+    """Issue 13, step 4: events imports the apps below it, never the other way round, and
+    reviews and events (side by side) do not import each other: wishlist adds and ratings are
+    announced by customers and reviews and recorded by ai's receivers. The demo store's history
+    (catalog.demo's step, through events.demo_history) waits for the demo app (step 5)."""
+    figures = measure()
+    assert "events" in figures["apps"]
+    assert figures["modules_below_events_importing_events"] == ["catalog.demo"]
+    assert figures["modules_between_reviews_and_events"] == []

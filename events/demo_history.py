@@ -17,6 +17,12 @@ import hashlib
 import random
 from collections import defaultdict
 
+from catalog.selectors import published_products
+from customers.models import User
+
+from .models import InteractionEvent
+from .signals import announce_interaction_history_seeded
+
 COUNTRIES = (
     ("US", "en", 26),
     ("GB", "en", 10),
@@ -144,10 +150,6 @@ def seed_history(
 ) -> dict[str, int]:
     """Writes the demo history for the published products and non-staff users (seed_demo),
     then trains the recommender on it (train=False: only the events)."""
-    from catalog.selectors import published_products
-
-    from .models import InteractionEvent, User
-
     products = list(published_products().values_list("pk", "category_id", "price_min"))
     user_ids = list(User.objects.filter(is_staff=False).values_list("pk", flat=True))
     planned = plan_history(products=products, user_ids=user_ids, seed=seed, guests=guests)
@@ -158,7 +160,5 @@ def seed_history(
     if train:
         # So a fresh demo store shows recommendations at once, not after the first nightly run:
         # the recommender (ai) listens and trains.
-        from .signals import announce_interaction_history_seeded
-
         counts.update(announce_interaction_history_seeded(events=len(planned)))
     return counts

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 
-from customers.models import InteractionEvent
-from customers.services import interaction_record
+from events.models import InteractionEvent
+from events.services import interaction_record
 from tests.factories import ProductFactory, UserFactory
 
 
@@ -43,7 +43,7 @@ def test_recording_an_event_costs_exactly_one_query(django_assert_num_queries):
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_insert_is_logged_not_raised(caplog):
     # When the event names a product that does not exist (the database refuses it)
-    with caplog.at_level(logging.ERROR, logger="customers.services"):
+    with caplog.at_level(logging.ERROR, logger="events.services"):
         interaction_record(kind="cart_add", product_id=987654, value=2)
 
     # Then the caller carries on, the failure is in the log, and nothing was written
@@ -61,7 +61,7 @@ def test_a_failure_inside_a_transaction_leaves_the_callers_work_intact(caplog):
             cursor.execute(f"DROP TABLE {InteractionEvent._meta.db_table}")
 
         # When an event is recorded
-        with caplog.at_level(logging.ERROR, logger="customers.services"):
+        with caplog.at_level(logging.ERROR, logger="events.services"):
             interaction_record(kind="purchase", product_id=product.pk)
 
         # Then the caller's transaction still works
