@@ -121,9 +121,10 @@ def movielens(directory: Path) -> None:
 def demo_history() -> None:
     from ai.recommend.data import history_from_rows
     from ai.recommend.training import TrainingConfig, evaluate_history
-    from catalog.demo import DEFAULT_PRODUCTS, DEFAULT_SEED, plan_catalog
     from customers.demo_history import DEFAULT_SEED as HISTORY_SEED
     from customers.demo_history import plan_history
+    from demo.plan import plan_catalog
+    from demo.tables import DEFAULT_PRODUCTS, DEFAULT_SEED
 
     plans = plan_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED)
     leaves = sorted({plan.design.leaf for plan in plans})

@@ -137,6 +137,8 @@ INSTALLED_APPS = [
     "reviews",
     "content",
     "ai",
+    # The demo store (seed_demo): the top layer, imports every app, none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
