@@ -5,10 +5,9 @@ stored once, as source text (see catalog.models.OptionLabel for why). What a sho
 in this order: a translator's label in their language (an OptionLabel row), the label composed
 here from the catalog's jewellery vocabulary ("Or rose 14 carats"), or the source text.
 
-The vocabulary is the one the catalog already has: metal, gold-colour and gemstone names in
-seven languages from the jewelry vocabulary (catalog.vocabulary) and the metal keywords
-the Shopify import recognises (catalog.importers.shopify); only a few words those tables
-lack (option names, sizes, units, some metals) are written here.
+The vocabulary is the one the catalog already has (catalog.vocabulary): metal, gold-colour
+and gemstone names in seven languages, and the metal keywords the Shopify import recognises;
+only a few words those tables lack (option names, sizes, units, some metals) are written here.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from django.db import transaction
 from django.utils import translation
 
 from . import vocabulary
-from .importers.shopify import METAL_KEYWORDS
 from .models import GemCut, OptionLabel, Product, ProductVariant
 
 NAME, VALUE = OptionLabel.Kind.NAME.value, OptionLabel.Kind.VALUE.value
@@ -207,7 +205,7 @@ def _gold(colour: str, karat: str, language: str) -> str:
 def _metal_slug(words: str) -> str | None:
     if words == "gold":
         return "gold"  # no colour named: "Or 14 carats", not "Or jaune"
-    term = METAL_KEYWORDS.get(words)
+    term = vocabulary.METAL_KEYWORDS.get(words)
     return term.slug if term is not None else None
 
 
