@@ -8,6 +8,12 @@ earlier steps created) and returns the counts it reports.
 Product texts are composed from per-language grammar tables (demo/tables.py, demo/plan.py and
 the vocabulary in catalog/vocabulary.py), not machine-translated: each language orders the
 words its own way.
+
+The steps write through the other apps' services where one exists (`option_labels_fill`,
+`seed_history`, `reviews_bulk_load`, `store_content_load`). Categories, materials, products,
+variants, images, collections, exchange rates and the demo customers are bulk-created on the
+models: thousands of rows in seconds, and no app has a bulk service for them yet (issue 13 step
+6, one catalog write path).
 """
 
 from __future__ import annotations
@@ -408,7 +414,7 @@ def step_shopping_history(ctx: DemoContext) -> dict[str, int]:
 
 
 def step_reviews(ctx: DemoContext) -> dict[str, int]:
-    """Rated reviews in several languages (issue 6; see catalog/demo_reviews.py)."""
+    """Rated reviews in several languages (issue 6; see demo/reviews.py)."""
     return seed_reviews(seed=ctx.seed, now=ctx.now)
 
 
