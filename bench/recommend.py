@@ -121,7 +121,8 @@ def movielens(directory: Path) -> None:
 def demo_history() -> None:
     from ai.recommend.data import history_from_rows
     from ai.recommend.training import TrainingConfig, evaluate_history
-    from catalog.demo import DEFAULT_PRODUCTS, DEFAULT_SEED, plan_catalog
+    from demo.plan import plan_catalog
+    from demo.tables import DEFAULT_PRODUCTS, DEFAULT_SEED
     from events.demo_history import DEFAULT_SEED as HISTORY_SEED
     from events.demo_history import plan_history
 

@@ -5,10 +5,9 @@ stored once, as source text (see catalog.models.OptionLabel for why). What a sho
 in this order: a translator's label in their language (an OptionLabel row), the label composed
 here from the catalog's jewellery vocabulary ("Or rose 14 carats"), or the source text.
 
-The vocabulary is the one the catalog already has: metal, gold-colour and gemstone names in
-seven languages from the demo store's grammar tables (catalog.demo) and the metal keywords
-the Shopify import recognises (catalog.importers.shopify); only a few words those tables
-lack (option names, sizes, units, some metals) are written here.
+The vocabulary is the one the catalog already has (catalog.vocabulary): metal, gold-colour
+and gemstone names in seven languages, and the metal keywords the Shopify import recognises;
+only a few words those tables lack (option names, sizes, units, some metals) are written here.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from . import demo
-from .importers.shopify import METAL_KEYWORDS
+from . import vocabulary
 from .models import GemCut, OptionLabel, Product, ProductVariant
 
 NAME, VALUE = OptionLabel.Kind.NAME.value, OptionLabel.Kind.VALUE.value
@@ -98,14 +96,14 @@ LATIN = {"fr", "de", "es"}
 
 
 def _by_language(names: tuple[str, ...]) -> dict[str, str]:
-    """A name tuple in the demo store's language order, as {language: name}."""
-    return dict(zip(demo.LANGS, names, strict=True))
+    """A name tuple in the vocabulary's language order (LANGS), as {language: name}."""
+    return dict(zip(vocabulary.LANGS, names, strict=True))
 
 
-# Metals named without a purity: the demo store's material names, plus a few metals the import
-# recognises that the demo store does not sell.
+# Metals named without a purity: the vocabulary's metal names, plus a few metals the import
+# recognises that the vocabulary does not name.
 _BARE_METAL: dict[str, dict[str, str]] = {
-    slug: _by_language(metal.names) for slug, metal in demo.METALS.items()
+    slug: _by_language(metal.names) for slug, metal in vocabulary.METALS.items()
 }
 _BARE_METAL |= {
     "gold": {"fr": "Or", "de": "Gold", "es": "Oro", "ja": "ゴールド", "zh-hans": "黄金",
@@ -119,8 +117,8 @@ _BARE_METAL |= {
     "stainless-steel": {"fr": "Acier inoxydable", "de": "Edelstahl", "es": "Acero inoxidable",
                         "ja": "ステンレス", "zh-hans": "不锈钢", "ar": "الفولاذ المقاوم للصدأ"},
 }  # fmt: skip
-# Gold colour words as they read next to a karat ("or rose", "Roségold"), from the demo store.
-_GOLD_WORD: dict[str, dict[str, str]] = dict(demo.GOLD_COLOUR)
+# Gold colour words as they read next to a karat ("or rose", "Roségold"), from the vocabulary.
+_GOLD_WORD: dict[str, dict[str, str]] = dict(vocabulary.GOLD_COLOUR)
 _GOLD_WORD["gold"] = {
     "fr": "or", "de": "Gold", "es": "oro", "ja": "ゴールド", "zh-hans": "金", "ar": "الذهب",
 }  # fmt: skip
@@ -128,15 +126,15 @@ _GOLD_WORD["gold"] = {
 _STONES: dict[str, dict[str, str]] = {
     names["en"].lower(): names
     for names in (
-        *(_by_language(material[2]) for material in demo.OTHER_MATERIALS),
-        *(_by_language(gem.names) for gem in demo.GEMS.values()),
+        *(_by_language(material[2]) for material in vocabulary.OTHER_MATERIALS),
+        *(_by_language(gem.names) for gem in vocabulary.GEMS.values()),
     )
 }
 # A karat on its own (an option named Purity or Karat): "14K".
 _KARAT_ONLY = {"fr": "{} carats", "de": "{} Karat", "es": "{} quilates", "ja": "{}K",
                "zh-hans": "{}K", "ar": "عيار {}"}  # fmt: skip
 # The languages every table above is written in; another configured language gets the source.
-LANGUAGES = frozenset(demo.LANGS)
+LANGUAGES = frozenset(vocabulary.LANGS)
 _WORDS: dict[str, dict[str, str]] = {
     "small": {"fr": "Petit", "de": "Klein", "es": "Pequeño", "ja": "S", "zh-hans": "小号",
               "ar": "صغير"},
@@ -207,7 +205,7 @@ def _gold(colour: str, karat: str, language: str) -> str:
 def _metal_slug(words: str) -> str | None:
     if words == "gold":
         return "gold"  # no colour named: "Or 14 carats", not "Or jaune"
-    term = METAL_KEYWORDS.get(words)
+    term = vocabulary.METAL_KEYWORDS.get(words)
     return term.slug if term is not None else None
 
 
@@ -234,10 +232,12 @@ def _metal_value(text: str, language: str) -> str | None:
     if fineness:
         purity = fineness.group(1)
         if slug == "platinum" and purity == "950":
-            return _capitalised(demo.metal_text(language, "platinum", "950", full=True), language)
+            return _capitalised(
+                vocabulary.metal_text(language, "platinum", "950", full=True), language
+            )
         if slug in {"sterling-silver", "silver"} and purity == "925":
             return _capitalised(
-                demo.metal_text(language, "sterling-silver", "925", full=True), language
+                vocabulary.metal_text(language, "sterling-silver", "925", full=True), language
             )
         return None
     names = _BARE_METAL.get(slug)

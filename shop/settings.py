@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "events",
     "content",
     "ai",
+    # The demo store (seed_demo): the top layer, imports every app, none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -51,12 +51,24 @@ from catalog.models import (
     PublicationStatus,
     Purity,
 )
+from catalog.option_labels import option_labels_fill
 from catalog.services import (
     product_refresh_availability,
     product_set_translation,
     products_mark_search_dirty,
 )
 from catalog.signals import announce_products_changed
+from catalog.vocabulary import (
+    CATEGORY_BY_TYPE,
+    CATEGORY_PARENTS,
+    GEM_KEYWORDS,
+    METAL,
+    METAL_KEYWORDS,
+    OTHER,
+    OTHER_MATERIAL_KEYWORDS,
+    RING_CATEGORY_SLUGS,
+    Term,
+)
 
 # The 46 columns of Shopify's product CSV, in Shopify's order (the export writes them so).
 SHOPIFY_COLUMNS: tuple[str, ...] = (
@@ -138,132 +150,7 @@ MAX_STOCK = 2_147_483_647
 PLACEHOLDER_SIZE = 800
 
 
-# --- vocabulary: product types, materials, gemstones, purity ----------------------------------
-@dataclass(frozen=True)
-class Term:
-    """A category, material or gemstone type the import may create (English name)."""
-
-    slug: str
-    name: str
-    colour_hex: str = ""
-    kind: str = ""
-
-
-def _with_plurals(table: dict[str, Term], irregular: dict[str, str] | None = None):
-    out = dict(table)
-    for keyword, term in table.items():
-        out.setdefault(keyword + "s", term)
-    for plural, singular in (irregular or {}).items():
-        out[plural] = table[singular]
-    return out
-
-
-_RINGS = Term("rings", "Rings")
-_ENGAGEMENT = Term("engagement-rings", "Engagement rings")
-_WEDDING = Term("wedding-bands", "Wedding bands")
-_NECKLACES = Term("necklaces", "Necklaces")
-_PENDANTS = Term("pendants", "Pendants")
-_EARRINGS = Term("earrings", "Earrings")
-_BRACELETS = Term("bracelets", "Bracelets")
-_BROOCHES = Term("brooches", "Brooches")
-_ANKLETS = Term("anklets", "Anklets")
-_WATCHES = Term("watches", "Watches")
-_CUFFLINKS = Term("cufflinks", "Cufflinks")
-_CHARMS = Term("charms", "Charms")
-
-CATEGORY_BY_TYPE: dict[str, Term] = _with_plurals(
-    {
-        "ring": _RINGS,
-        "engagement ring": _ENGAGEMENT,
-        "wedding band": _WEDDING,
-        "wedding ring": _WEDDING,
-        "necklace": _NECKLACES,
-        "chain": _NECKLACES,
-        "choker": _NECKLACES,
-        "pendant": _PENDANTS,
-        "earring": _EARRINGS,
-        "bracelet": _BRACELETS,
-        "bangle": _BRACELETS,
-        "cuff": _BRACELETS,
-        "brooch": _BROOCHES,
-        "anklet": _ANKLETS,
-        "watch": _WATCHES,
-        "cufflink": _CUFFLINKS,
-        "charm": _CHARMS,
-    },
-    irregular={"brooches": "brooch", "watches": "watch"},
-)
-# Sub-categories created under a parent when the import has to create them.
-CATEGORY_PARENTS = {_ENGAGEMENT.slug: _RINGS, _WEDDING.slug: _RINGS}
-RING_CATEGORY_SLUGS = {_RINGS.slug, _ENGAGEMENT.slug, _WEDDING.slug}
-
-METAL, OTHER = Material.Kind.METAL.value, Material.Kind.OTHER.value
-_YELLOW_GOLD = Term("yellow-gold", "Yellow gold", "#d4af37", METAL)
-_WHITE_GOLD = Term("white-gold", "White gold", "#e6e2d6", METAL)
-_ROSE_GOLD = Term("rose-gold", "Rose gold", "#b76e79", METAL)
-_STERLING = Term("sterling-silver", "Sterling silver", "#c4c7cc", METAL)
-_STEEL = Term("stainless-steel", "Stainless steel", "#a8a9ad", METAL)
-METAL_KEYWORDS: dict[str, Term] = {
-    "yellow gold": _YELLOW_GOLD,
-    "gold": _YELLOW_GOLD,
-    "white gold": _WHITE_GOLD,
-    "rose gold": _ROSE_GOLD,
-    "pink gold": _ROSE_GOLD,
-    "platinum": Term("platinum", "Platinum", "#e5e4e2", METAL),
-    "sterling silver": _STERLING,
-    "sterling": _STERLING,
-    "silver": Term("silver", "Silver", "#c0c0c0", METAL),
-    "palladium": Term("palladium", "Palladium", "#cfd0d2", METAL),
-    "titanium": Term("titanium", "Titanium", "#878681", METAL),
-    "stainless steel": _STEEL,
-    "steel": _STEEL,
-    "brass": Term("brass", "Brass", "#b5a642", METAL),
-    "copper": Term("copper", "Copper", "#b87333", METAL),
-}
-OTHER_MATERIAL_KEYWORDS: dict[str, Term] = _with_plurals(
-    {
-        "leather": Term("leather", "Leather", "#5b3a29", OTHER),
-        "pearl": Term("pearl", "Pearl", "#f0ead6", OTHER),
-        "wood": Term("wood", "Wood", "#8b5a2b", OTHER),
-        "enamel": Term("enamel", "Enamel", "#2f6f8f", OTHER),
-        "ceramic": Term("ceramic", "Ceramic", "#f2f0eb", OTHER),
-        "resin": Term("resin", "Resin", "#d9b26f", OTHER),
-        "silk": Term("silk", "Silk", "#efe6d8", OTHER),
-        "glass": Term("glass", "Glass", "#cfe8ef", OTHER),
-        "shell": Term("shell", "Shell", "#f4e9e1", OTHER),
-    }
-)
-_CZ = Term("cubic-zirconia", "Cubic zirconia", "#f5f5ff")
-_LAPIS = Term("lapis-lazuli", "Lapis lazuli", "#26619c")
-GEM_KEYWORDS: dict[str, Term] = _with_plurals(
-    {
-        "diamond": Term("diamond", "Diamond", "#e8f4ff"),
-        "sapphire": Term("sapphire", "Sapphire", "#0f52ba"),
-        "ruby": Term("ruby", "Ruby", "#9b111e"),
-        "emerald": Term("emerald", "Emerald", "#50c878"),
-        "turquoise": Term("turquoise", "Turquoise", "#40e0d0"),
-        "pearl": Term("pearl", "Pearl", "#f0ead6"),
-        "amethyst": Term("amethyst", "Amethyst", "#9966cc"),
-        "opal": Term("opal", "Opal", "#a8c3bc"),
-        "topaz": Term("topaz", "Topaz", "#ffc87c"),
-        "garnet": Term("garnet", "Garnet", "#733635"),
-        "aquamarine": Term("aquamarine", "Aquamarine", "#7fffd4"),
-        "peridot": Term("peridot", "Peridot", "#b4c424"),
-        "citrine": Term("citrine", "Citrine", "#e4d00a"),
-        "tanzanite": Term("tanzanite", "Tanzanite", "#4d5ba8"),
-        "tourmaline": Term("tourmaline", "Tourmaline", "#86a17d"),
-        "morganite": Term("morganite", "Morganite", "#f4c2c2"),
-        "onyx": Term("onyx", "Onyx", "#353839"),
-        "jade": Term("jade", "Jade", "#00a86b"),
-        "moonstone": Term("moonstone", "Moonstone", "#e6e8fa"),
-        "spinel": Term("spinel", "Spinel", "#d4145a"),
-        "lapis lazuli": _LAPIS,
-        "lapis": _LAPIS,
-        "cubic zirconia": _CZ,
-        "zirconia": _CZ,
-    },
-    irregular={"rubies": "ruby"},
-)
+# --- purity and option names (the keyword tables are in catalog.vocabulary) -----------
 
 # Karat marks (18K, 14kt, 9ct) and fineness (925 sterling, 950 platinum, 999 fine).
 PURITY_RE = re.compile(
@@ -274,7 +161,7 @@ METAL_OPTION_NAMES = {"metal", "material", "color", "colour", "metal type", "met
 METAL_OPTION_NAMES |= {"metal color", "finish"}
 RING_SIZE_OPTION_NAMES = {"ring size", "size"}
 
-DEFAULT_METAL_HEX = _YELLOW_GOLD.colour_hex
+DEFAULT_METAL_HEX = METAL_KEYWORDS["yellow gold"].colour_hex
 
 
 def _keyword_regex(keywords: Iterable[str]) -> re.Pattern[str] | None:
@@ -1008,9 +895,6 @@ class _Writer:
         """Option names and values in every language the vocabulary knows them in ("14K Rose
         Gold" -> "Or rose 14 carats"); the others get their source text only, for translators.
         A label a translator already wrote is kept."""
-        # Imported here: catalog.option_labels reads this module's metal keywords.
-        from catalog.option_labels import option_labels_fill
-
         products = self.parser.products.values()
         option_labels_fill(
             names=[name for parsed in products for name in parsed.option_names],

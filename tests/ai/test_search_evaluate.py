@@ -121,7 +121,7 @@ def test_the_shipped_query_set_covers_seven_languages_with_sixty_queries_or_more
 @pytest.mark.slow
 def test_the_shipped_query_set_scores_well_on_the_demo_store(db, use_embedder):
     # Given the demo store, embedded
-    from catalog.demo import seed_demo
+    from demo.seed import seed_demo
 
     seed_demo(products=540, seed=42, processes=1)
     reindex_products(embedder=use_embedder)

@@ -88,11 +88,11 @@ def demo_catalog() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from catalog import demo
+    from demo import seed
 
-    ctx = demo.DemoContext(seed=42, products=540, processes=1, log=lambda _m: None)
+    ctx = seed.DemoContext(seed=42, products=540, processes=1, log=lambda _m: None)
     ctx.now = timezone.now()
-    steps = dict(demo.STEPS)
+    steps = dict(seed.STEPS)
     with transaction.atomic():
         for name in CATALOG_STEPS:
             steps[name](ctx)

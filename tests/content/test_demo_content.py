@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from catalog.demo import STEPS
 from content import selectors
 from content.models import FaqEntry, FaqTopic, PageKind, StorePage
 from content.services import PAGE_FIELDS, read_content_file, store_content_load
+from demo.seed import STEPS
 from shop.rich_text import sanitize_html
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from catalog.demo import seed_demo
 from catalog.models import Category, Product, PublicationStatus
+from demo.seed import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

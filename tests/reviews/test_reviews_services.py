@@ -282,7 +282,7 @@ def test_import_reviews_needs_the_required_columns(db, tmp_path):
 
 # --- demo reviews ---------------------------------------------------------------------------------
 def test_demo_reviews_are_rated_multilingual_mixed_and_deterministic(db):
-    from catalog.demo_reviews import seed_reviews
+    from demo.reviews import seed_reviews
 
     for index in range(60):
         ProductFactory(handle=f"piece-{index}")

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from catalog.demo import LANGS, LEAVES
 from catalog.models import (
     Category,
     Collection,
@@ -20,7 +19,9 @@ from catalog.models import (
     ProductVariant,
     PublicationStatus,
 )
+from catalog.vocabulary import LANGS
 from customers.models import User
+from demo.tables import LEAVES
 from orders.models import ExchangeRate
 from tests.factories import ProductFactory
 

@@ -1,9 +1,9 @@
-"""`manage.py seed_demo`: fills an empty store with the demo catalog (see catalog/demo.py)."""
+"""`manage.py seed_demo`: fills an empty store with the demo catalog (see demo/seed.py)."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.demo import DEFAULT_PRODUCTS, DEFAULT_SEED, CatalogNotEmpty, seed_demo
 from catalog.models import Product
+from demo.seed import DEFAULT_PRODUCTS, DEFAULT_SEED, CatalogNotEmpty, seed_demo
 
 
 class Command(BaseCommand):

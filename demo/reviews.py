@@ -14,6 +14,15 @@ import hashlib
 import random
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from catalog.models import Product, PublicationStatus
+from orders.models import OrderLine
+from reviews.models import ReviewStatus
+from reviews.selectors import reviews_exist
+from reviews.services import reviews_bulk_load
+
 OPENINGS = {
     "en": {
         "positive": [
@@ -220,15 +229,6 @@ def _sentiment(rng: random.Random, bias: float) -> str:
 
 def seed_reviews(*, seed: int, now: datetime | None = None) -> dict[str, int]:
     """Creates the demo reviews (none if the store already has reviews); returns counts."""
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from catalog.models import Product, PublicationStatus
-    from orders.models import OrderLine
-    from reviews.models import ReviewStatus
-    from reviews.selectors import reviews_exist
-    from reviews.services import reviews_bulk_load
-
     if reviews_exist():
         return {"reviews": 0}
     now = now or timezone.now()
