@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client, RequestFactory
 from django.utils import translation
+from django_countries import countries
 
 from catalog.models import OptionLabel, ProductGemstone
 from catalog.option_labels import option_labels_fill
@@ -152,6 +153,15 @@ def ui_strings(language: str) -> set[str]:
 def _placeholder(msgid: str) -> bool:
     """A msgid with a placeholder is never shown verbatim; one without a letter is not English."""
     return "%(" in msgid or "%s" in msgid or "{" in msgid or not re.search(r"[A-Za-z]", msgid)
+
+
+def country_names(language: str) -> set[str]:
+    """The English country names django-countries translates into this language."""
+    with translation.override("en"):
+        english = dict(countries)
+    with translation.override(language):
+        translated = dict(countries)
+    return {name for code, name in english.items() if translated.get(code) != name}
 
 
 def content_strings(language: str) -> set[str]:
@@ -439,7 +449,7 @@ def emails(language: str, store) -> dict[str, tuple[str, bool]]:
 def test_no_page_or_email_shows_english_where_the_language_has_a_translation(store):
     leaks: list[tuple[str, str, str]] = []
     for language in LANGUAGES:
-        english = ui_strings(language) | content_strings(language)
+        english = ui_strings(language) | content_strings(language) | country_names(language)
         rendered = {name: (page, True) for name, page in storefront_pages(language, store).items()}
         rendered.update(emails(language, store))
         for name, (page, is_html) in rendered.items():
