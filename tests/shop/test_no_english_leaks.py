@@ -19,6 +19,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import django
 import polib
 import pytest
 from django.conf import settings
@@ -136,12 +137,27 @@ ALLOWED: dict[str, str] = {}
 
 
 # --- the English strings that must not show ------------------------------------------------------
+def catalogues(language: str) -> list[Path]:
+    """The shop's catalogue, and Django's own (form errors, password rules, auth messages)."""
+    folder = "zh_Hans" if language == "zh-hans" else language
+    django_root = Path(django.__file__).resolve().parent
+    paths = [
+        Path(settings.BASE_DIR) / "locale",
+        django_root / "conf" / "locale",
+        django_root / "contrib" / "auth" / "locale",
+    ]
+    return [
+        path / folder / "LC_MESSAGES" / "django.po"
+        for path in paths
+        if (path / folder / "LC_MESSAGES" / "django.po").exists()
+    ]
+
+
 def ui_strings(language: str) -> set[str]:
     """The msgids this language translates into something else (identical ones are not leaks)."""
-    folder = "zh_Hans" if language == "zh-hans" else language
-    path = Path(settings.BASE_DIR) / "locale" / folder / "LC_MESSAGES" / "django.po"
     found: set[str] = set()
-    for entry in polib.pofile(str(path)):
+    entries = [entry for path in catalogues(language) for entry in polib.pofile(str(path))]
+    for entry in entries:
         if entry.obsolete or "fuzzy" in entry.flags or entry.msgid_plural:
             continue
         msgid = entry.msgid.strip()
@@ -194,7 +210,7 @@ class VisibleText(HTMLParser):
         if tag in ("script", "style", "template"):
             self._skip += 1
         values = dict(attrs)
-        if values.get("lang") == "en" and tag not in VOID:
+        if values.get("lang") == "en" and tag not in VOID | {"html"}:
             self._english.append(tag)
             return
         for name, value in attrs:
@@ -365,10 +381,23 @@ def storefront_pages(language: str, store) -> dict[str, str]:
     ):
         pages[name] = get(guest, prefix + url)
     pages["404"] = get(guest, prefix + "/no-such-page/", 404)
+    pages["search without results"] = get(guest, prefix + "/search/?q=zzzz")
+    pages["empty bag"] = get(guest, prefix + "/cart/")
+    pages["checkout without a bag"] = guest.get(prefix + "/checkout/", follow=True).content.decode()
+    # Forms sent with mistakes: the error messages (the shop's and Django's own).
+    pages["login with errors"] = guest.post(
+        prefix + "/account/login/", {"username": "nobody@example.com", "password": "wrong"}
+    ).content.decode()
+    pages["register with errors"] = guest.post(
+        prefix + "/account/register/", {"email": "not-an-e-mail", "password1": "1"}
+    ).content.decode()
     added = {"variant": variant.pk, "quantity": 1}
     response = guest.post(f"{prefix}/cart/add/", added, follow=True)
     pages["bag"] = response.content.decode()
     pages["checkout address"] = get(guest, f"{prefix}/checkout/")
+    pages["checkout address with errors"] = guest.post(
+        f"{prefix}/checkout/", {**GUEST, "email": "x", "country": ""}
+    ).content.decode()
     assert guest.post(f"{prefix}/checkout/", GUEST).status_code == 302
     pages["checkout shipping"] = get(guest, f"{prefix}/checkout/shipping/")
     assert guest.post(f"{prefix}/checkout/shipping/", {"method": "standard"}).status_code == 302
