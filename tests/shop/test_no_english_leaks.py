@@ -18,6 +18,7 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django
 import polib
@@ -243,9 +244,26 @@ def visible_texts(page: str, *, is_html: bool = True) -> set[str]:
     return {" ".join(text.split()) for text in texts} - {""}
 
 
-def leaks_in(page: str, english: set[str], *, is_html: bool = True) -> set[str]:
+# Formats written the English way: "December 7, 2026", "3:05 PM", and (in languages that group
+# digits otherwise) "1,200.00".
+ENGLISH_DATE = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}(st|nd|rd|th)?, \d{4}"
+)
+ENGLISH_TIME = re.compile(r"\b\d{1,2}:\d{2} ?([AaPp]\.?[Mm]\.?)(?!\w)")
+ENGLISH_NUMBER = re.compile(r"\b\d{1,3}(,\d{3})+\.\d{2}\b")
+COMMA_DECIMAL_LANGUAGES = {"fr", "de", "es"}
+
+
+def leaks_in(page: str, english: set[str], *, is_html: bool = True, language: str = "") -> set[str]:
     shown = visible_texts(page, is_html=is_html)
-    return {text for text in shown if text in english and text not in ALLOWED}
+    found = {text for text in shown if text in english}
+    for text in shown:
+        if ENGLISH_DATE.search(text) or ENGLISH_TIME.search(text):
+            found.add(text)
+        if language in COMMA_DECIMAL_LANGUAGES and ENGLISH_NUMBER.search(text):
+            found.add(text)
+    return found - set(ALLOWED)
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -378,6 +396,8 @@ def storefront_pages(language: str, store) -> dict[str, str]:
         ("login", "/account/login/"),
         ("register", "/account/register/"),
         ("password reset", "/account/password/reset/"),
+        ("password reset sent", "/account/password/reset/sent/"),
+        ("password reset complete", "/account/password/reset/complete/"),
     ):
         pages[name] = get(guest, prefix + url)
     pages["404"] = get(guest, prefix + "/no-such-page/", 404)
@@ -428,6 +448,9 @@ def storefront_pages(language: str, store) -> dict[str, str]:
         ("wishlist", "/account/wishlist/"),
         ("order history", "/orders/"),
         ("order detail", f"/orders/{own.number}/"),
+        ("password change", "/account/password/"),
+        ("api tokens", "/account/tokens/"),
+        ("review form", "/p/solitaire/review/"),
     ):
         pages[name] = get(signed_in, prefix + url)
 
@@ -467,6 +490,10 @@ def emails(language: str, store) -> dict[str, tuple[str, bool]]:
     Client().post(f"/{language}/account/password/reset/", {"email": store["customer"].email})
     assert len(mail.outbox) == 1, language
     message = mail.outbox[0]
+    link = re.search(r"https?://\S+/password/reset/\S+/", message.body)
+    assert link, message.body
+    reset_page = Client().get(urlsplit(link.group(0)).path, follow=True)
+    found["password reset confirm page"] = (reset_page.content.decode(), True)
     found["password reset e-mail subject"] = (message.subject, False)
     found["password reset e-mail text"] = (message.body, False)
     for body, mimetype in getattr(message, "alternatives", []):
@@ -479,10 +506,18 @@ def test_no_page_or_email_shows_english_where_the_language_has_a_translation(sto
     leaks: list[tuple[str, str, str]] = []
     for language in LANGUAGES:
         english = ui_strings(language) | content_strings(language) | country_names(language)
-        rendered = {name: (page, True) for name, page in storefront_pages(language, store).items()}
+        pages = storefront_pages(language, store)
+        # The translations are really in use (compiled catalogues, translated content).
+        shown = visible_texts(pages["product"])
+        label = OptionLabel._parler_meta.root_model.objects.get(
+            master__source="Metal", master__kind="name", language_code=language
+        ).label
+        assert {CONTENT["product"][language][0], label} <= shown, (language, "not translated")
+        rendered = {name: (page, True) for name, page in pages.items()}
         rendered.update(emails(language, store))
         for name, (page, is_html) in rendered.items():
-            for text in sorted(leaks_in(page, english, is_html=is_html)):
+            found = leaks_in(page, english, is_html=is_html, language=language)
+            for text in sorted(found):
                 leaks.append((name, language, html.unescape(text)))
     report = "\n".join(f"{name} [{language}]: {text!r}" for name, language, text in leaks)
     assert not leaks, f"{len(leaks)} English strings shown:\n{report}"
@@ -497,3 +532,6 @@ def test_the_check_finds_an_english_string_on_a_page():
     )
     assert leaks_in(page, english) == {"Add to bag", "Search"}
     assert leaks_in("<p>Add to bag now</p>", english) == set()
+    assert leaks_in("<p>Placed on December 7, 2026</p>", set()) == {"Placed on December 7, 2026"}
+    assert leaks_in("<p>1,200.00 €</p>", set(), language="fr") == {"1,200.00 €"}
+    assert leaks_in("<p>¥1,200.00</p>", set(), language="zh-hans") == set()
