@@ -4,11 +4,18 @@ Every storefront page type and every e-mail the store sends is rendered in each 
 non-English languages, from a small store whose every translatable field is translated. The
 visible text (text nodes, and the attributes a person reads or hears) is compared with:
 
-- the UI strings: each msgid of the .po catalogue the language translates into something else;
-- the catalog content: the English name, description and option labels of what the store sells.
+- the UI strings: each msgid of the shop's .po catalogue (and of Django's own, for form errors and
+  password rules) that the language translates into something else;
+- the catalog content: the English name, description and option labels of what the store sells;
+- the country names django-countries translates;
+- formats written the English way (dates, 12-hour times, "1,200.00" where commas are decimals).
 
-A text node (or attribute) that is exactly one of these English strings is a leak. All leaks are
-reported at once, as (page, language, string).
+A text node (or attribute) that is exactly one of these English strings is a leak. Identical
+words ("Total", "Status" in German) are not counted, since only msgids whose translation differs
+are. Text inside an element marked lang="en" (the language menu names English in English) is
+English on purpose. All leaks are reported at once, as (page, language, string).
+
+Needs compiled catalogues (`manage.py compile_translations`, run by `make test`).
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ from tests.factories import (
 )
 from tests.orders.conftest import PARIS, cart_with, make_method, place
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("fr", "de", "es", "ja", "zh-hans", "ar")
 
@@ -133,7 +140,8 @@ OPTION_VALUES = ("18K Yellow Gold", "Platinum")
 VISIBLE_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
-# Strings that are legitimately English on a non-English page, with the reason.
+# Strings that are legitimately English on a non-English page, with the reason. Empty: every
+# leak found so far was fixed (see /work/notes/i16-leaks.md).
 ALLOWED: dict[str, str] = {}
 
 
@@ -502,6 +510,7 @@ def emails(language: str, store) -> dict[str, tuple[str, bool]]:
     return found
 
 
+@pytest.mark.slow  # about 8 s: some forty pages and seven e-mails in six languages
 def test_no_page_or_email_shows_english_where_the_language_has_a_translation(store):
     leaks: list[tuple[str, str, str]] = []
     for language in LANGUAGES:
