@@ -141,7 +141,7 @@ VISIBLE_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 # Strings that are legitimately English on a non-English page, with the reason. Empty: every
-# leak found so far was fixed (see /work/notes/i16-leaks.md).
+# leak found so far was fixed rather than allowed.
 ALLOWED: dict[str, str] = {}
 
 
