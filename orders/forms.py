@@ -44,6 +44,13 @@ ADDRESS_FIELDS = (
     "country",
     "phone",
 )
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country, named (and sorted) in the active language, after an empty choice."""
+    return [("", _("Choose a country")), *countries]
+
+
 REQUIRED_ADDRESS_FIELDS = ("full_name", "line1", "city", "country")
 
 
@@ -69,7 +76,9 @@ class CheckoutDetailsForm(forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
     country = LazyTypedChoiceField(
         label=_("Country"),
-        choices=[("", _("Choose a country"))] + list(countries),
+        # A callable: the names are listed in the language of each request, not in the one
+        # active when this module was imported (English).
+        choices=country_choices,
         required=False,
     )
     phone = forms.CharField(label=_("Phone (for the courier)"), max_length=40, required=False)
