@@ -40,16 +40,12 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-def _safe_url(request: HttpRequest, url: str | None) -> str | None:
-    return safe_next_url(request, url) or None
-
-
 def _back_url(request: HttpRequest, fallback: str) -> str:
     """Where a POST from another page goes back to: its `next`, the referring page, else
     the fallback; never another site."""
     return (
-        _safe_url(request, request.POST.get("next"))
-        or _safe_url(request, request.META.get("HTTP_REFERER"))
+        safe_next_url(request, request.POST.get("next"))
+        or safe_next_url(request, request.META.get("HTTP_REFERER"))
         or fallback
     )
 
@@ -112,12 +108,14 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend=MODEL_BACKEND)
             messages.success(request, _("Welcome! Your account is ready."))
-            next_url = _safe_url(request, request.POST.get("next")) or reverse("customers:account")
+            next_url = safe_next_url(request, request.POST.get("next")) or reverse(
+                "customers:account"
+            )
             return _in_language(HttpResponseRedirect(next_url), user.preferred_language)
     return render(
         request,
         "customers/register.html",
-        {"form": form, "next": _safe_url(request, request.GET.get("next")) or ""},
+        {"form": form, "next": safe_next_url(request, request.GET.get("next"))},
     )
 
 

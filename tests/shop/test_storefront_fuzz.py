@@ -343,14 +343,19 @@ def alice(catalog, shipping_setup) -> Owner:  # noqa: F811
 @pytest.fixture
 def quiet_logs(settings, monkeypatch):
     """Thousands of expected 4xx warnings would drown the output (500s are collected)."""
-    for name in ("django.request", "django.security", "axes", "django.server"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     settings.AXES_ENABLED = False  # hundreds of failed logins would lock the test out
     from collections import defaultdict
 
     from rest_framework.throttling import SimpleRateThrottle
 
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", defaultdict(lambda: None))
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security", "axes")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):  # later tests log as before
+        logger.setLevel(level)
 
 
 @pytest.mark.parametrize("who", ["guest", "customer"])
