@@ -1,12 +1,13 @@
-"""Recommendation endpoints under /api/v1/ (ai.api)."""
+"""AI endpoints under /api/v1/: search (ai.api_search) and recommendations (ai.api)."""
 
 from django.urls import path
 
-from . import api
+from . import api, api_search
 
 app_name = "ai_api"
 
 urlpatterns = [
+    path("search/", api_search.SearchView.as_view(), name="search"),
     path("recommendations/", api.ShopperRecommendationsView.as_view(), name="recommendations"),
     path(
         "products/<str:handle>/similar/",

@@ -24,12 +24,13 @@ from .search.indexing import search_reindex_dirty_start
 from .sentiment.jobs import sentiment_score_reviews_start
 
 
-def score_saved_reviews(sender, *, review_ids: list[int] | None, **kwargs) -> None:
-    """A review saved: a job of its own (force); a bulk load: the one bulk job for the unscored."""
+def score_saved_reviews(sender, *, review_ids: list[int] | None, by=None, **kwargs) -> None:
+    """A review saved: a job of its own (force); a bulk load: the one bulk job for the unscored.
+    `by`: the merchant who edited the words in the admin (the job is started in their name)."""
     if review_ids is None:
-        sentiment_score_reviews_start(only_unscored=True)
+        sentiment_score_reviews_start(only_unscored=True, user=by)
     else:
-        sentiment_score_reviews_start(review_ids=review_ids)
+        sentiment_score_reviews_start(review_ids=review_ids, user=by)
 
 
 def reindex_changed_products(sender, *, product_ids: list[int], **kwargs) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, api_search
+from . import api
 
 app_name = "catalog_api"
 
@@ -15,5 +15,4 @@ urlpatterns = [
     path("collections/<str:slug>/", api.CollectionDetailView.as_view(), name="collection-detail"),
     path("materials/", api.MaterialListView.as_view(), name="material-list"),
     path("gemstones/", api.GemstoneListView.as_view(), name="gemstone-list"),
-    path("search/", api_search.SearchView.as_view(), name="search"),
 ]

@@ -9,6 +9,4 @@ urlpatterns = [
     path("c/<slug:slug>/", views.category_detail, name="category"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection"),
     path("p/<slug:handle>/", views.product_detail, name="product"),
-    path("search/", views.search, name="search"),
-    path("search/suggest/", views.search_suggest, name="search_suggest"),
 ]

@@ -146,9 +146,10 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if not change or {"title", "text"} & set(form.changed_data):
-            # The words changed (or a review was added here): score them again once saved.
-            ai_services.sentiment_score_reviews_start(review_ids=[obj.pk], user=request.user)
+        # The rule (new words are scored again) is the service's; ai listens to reviews_saved.
+        services.review_edited(
+            review=obj, created=not change, changed_fields=form.changed_data, by=request.user
+        )
 
     # --- actions --------------------------------------------------------------------------------
     def _set_status(self, request, queryset: QuerySet, status: str, done: str) -> None:

@@ -189,6 +189,19 @@ def reviews_bulk_load(*, rows: Sequence[dict[str, Any]]) -> int:
     return len(created)
 
 
+# The fields whose change means the review says something else (its sentiment is stale).
+REVIEW_WORD_FIELDS = frozenset({"title", "text"})
+
+
+def review_edited(*, review: Review, created: bool, changed_fields: Iterable[str], by=None) -> bool:
+    """Staff saved a review (the admin): new words are scored again (reviews_saved, with the
+    editor as the scoring job's user). True when they were announced."""
+    if not created and not REVIEW_WORD_FIELDS & set(changed_fields):
+        return False
+    announce_reviews_saved(review_ids=[review.pk], by=by)
+    return True
+
+
 def review_set_status(*, reviews: Iterable[Review] | QuerySet, status: str) -> int:
     """Approves or rejects reviews (the admin's actions); returns how many changed."""
     if status not in ReviewStatus.values:

@@ -3,7 +3,8 @@
 reviews_saved(review_ids)
     Reviews were written (a shopper's review, an import), or their words changed.
     `review_ids`: their ids; None for a bulk load (the demo store), meaning "every review not
-    scored yet". Sent inside the saving transaction, not on commit: the sentiment job it
+    scored yet". `by`: the staff member who edited the words in the admin (the scoring job
+    is theirs), else None. Sent inside the saving transaction, not on commit: the sentiment job it
     starts is a row that must commit (or roll back) with the reviews, so that the job sweep
     (ai.enqueue_pending_jobs) still sends it if the broker was down at the commit. The job's
     own message to the broker waits for the commit (shop.events.after_commit).
@@ -23,9 +24,9 @@ reviews_saved = Signal()
 product_rated = Signal()
 
 
-def announce_reviews_saved(*, review_ids: list[int] | None) -> None:
+def announce_reviews_saved(*, review_ids: list[int] | None, by=None) -> None:
     reviews_saved.send(
-        sender=Review, review_ids=list(review_ids) if review_ids is not None else None
+        sender=Review, review_ids=list(review_ids) if review_ids is not None else None, by=by
     )
 
 

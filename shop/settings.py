@@ -179,6 +179,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.context_processors.storefront",
+                "catalog.context_processors.navigation",
                 "orders.context_processors.cart",
             ],
         },

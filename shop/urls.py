@@ -27,8 +27,10 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", include("catalog.root_urls")),
     path("", include("catalog.urls")),
+    # The search page and its autocomplete (ai.views: the shopper side of ai.search).
+    path("", include("ai.urls")),
     path("", include("reviews.urls")),
     path("account/", include("customers.urls")),
     path("", include("orders.urls")),

@@ -1,6 +1,6 @@
 /* Autocomplete for the search boxes (WAI-ARIA combobox with a listbox popup).
    The box works without this file: it submits to the search page. With it, suggestions from
-   catalog:search_suggest (categories, metals, stones, products) appear while typing; arrow
+   search:suggest (categories, metals, stones, products) appear while typing; arrow
    keys move through them, Enter opens the one chosen, Escape closes the list. Suggestion texts
    are inserted as text, never as HTML. */
 (function () {

@@ -165,6 +165,16 @@ def test_editing_a_reviews_text_in_the_admin_scores_it_again(
     assert response.status_code == 302, response.content.decode()[:2000]
     job = Job.objects.get(kind="sentiment.score_reviews")
     assert job.params["review_ids"] == [review.pk]
+    # started in the name of the merchant who edited the words
+    assert job.created_by.username == response.wsgi_request.user.username
+
+    # Saving it again with only its moderation fields changed scores nothing more
+    form["status"] = "rejected"
+    form["flag_reason"] = "Off-topic"
+    with django_capture_on_commit_callbacks(execute=False):
+        response = merchant_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Job.objects.filter(kind="sentiment.score_reviews").count() == 1
 
 
 def test_the_admin_index_counts_negative_reviews(merchant_client, product, client):

@@ -1,4 +1,4 @@
-"""`GET /api/v1/search/?q=...&lang=...`: ranked product search (ai.services.search_products).
+"""`GET /api/v1/search/?q=...&lang=...`: ranked product search (ai.search.ranking.search).
 
 Thin: the query string is validated by SearchQuerySerializer, the ranking is the AI
 service's, the products are read with catalog selectors and rendered by SearchSerializer.
@@ -15,13 +15,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
-from ai import services as ai_services
+from catalog import selectors
+from catalog.api import CatalogView
+from catalog.api_selectors import first_by_slug
+from catalog.models import Category, GemstoneType, Material
+from catalog.serializers import PricedQuerySerializer, PriceSerializer
 
-from . import selectors
-from .api import CatalogView
-from .api_selectors import first_by_slug
-from .models import Category, GemstoneType, Material
-from .serializers import PricedQuerySerializer, PriceSerializer
+from .search import ranking
+from .search.ranking import SearchFilters
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
@@ -138,14 +139,14 @@ class SearchView(CatalogView):
         if query.get("currency"):
             low = None if low is None else pricing.to_base(low, rounding="min")
             high = None if high is None else pricing.to_base(high, rounding="max")
-        filters = ai_services.search_filters(
+        filters = SearchFilters(
             metals=[query["metal"]] if "metal" in query else [],
             gemstones=[query["gemstone"]] if "gemstone" in query else [],
             categories=[query["category"]] if "category" in query else [],
             price_min=low,
             price_max=high,
         )
-        result = ai_services.search_products(
+        result = ranking.search(
             query["q"],
             language=self.language,
             filters=filters,
