@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.admin_translation import TranslatorAwareAdmin
 from shop.permissions import can_translate, is_translator_only
+from shop.translation_coverage import coverage_columns
 
 from . import services
 from .admin_import import product_import_urls
@@ -307,22 +308,14 @@ class ProductAdmin(TranslatorAwareAdmin):
             {
                 "code": row.code,
                 "name": row.name,
-                "cells": [
-                    row.ui,
-                    row.products,
-                    row.categories,
-                    row.collections,
-                    row.option_names,
-                    row.option_values,
-                    row.pages,
-                    row.faq,
-                ],
+                "cells": row.cells,
             }
             for row in translation_coverage()
         ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Translation coverage"),
+            "columns": [column.label for column in coverage_columns()],
             "rows": rows,
             "can_translate": can_translate(request.user),
             "option_labels_url": reverse("admin:catalog_optionlabel_changelist")

@@ -11,6 +11,9 @@ class CatalogConfig(AppConfig):
 
         from . import models
         from .cache import catalog_changed
+        from .translation_coverage import register_coverage_columns
+
+        register_coverage_columns()
 
         # Any write to what listings count invalidates their cached facet and result counts.
         watched = (

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.translation_coverage import Coverage, option_missing, translation_coverage
+from shop.translation_coverage import coverage_columns
 
 
 def _cell(coverage: Coverage) -> str:
@@ -12,8 +13,8 @@ def _cell(coverage: Coverage) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Per language: translated UI strings and products, categories, collections, variant "
-        "option names and values, store pages and FAQ entries."
+        "Per language: translated UI strings and each app's content (products, categories, "
+        "collections, variant option names and values, store pages, FAQ entries...)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -27,32 +28,10 @@ class Command(BaseCommand):
         language = options.get("missing")
         if language and language not in dict(settings.LANGUAGES):
             raise CommandError(f"Unknown language {language!r}.")
-        columns = (
-            "language",
-            "UI",
-            "products",
-            "categories",
-            "collections",
-            "option names",
-            "option values",
-            "pages",
-            "FAQ",
-        )
+        columns = ["language", "UI"] + [str(c.label).lower() for c in coverage_columns()]
         self.stdout.write("  ".join(f"{name:<22}" for name in columns).rstrip())
         for row in translation_coverage():
-            cells = [f"{row.code} ({row.name})"] + [
-                _cell(coverage)
-                for coverage in (
-                    row.ui,
-                    row.products,
-                    row.categories,
-                    row.collections,
-                    row.option_names,
-                    row.option_values,
-                    row.pages,
-                    row.faq,
-                )
-            ]
+            cells = [f"{row.code} ({row.name})"] + [_cell(coverage) for coverage in row.cells]
             self.stdout.write("  ".join(f"{cell:<22}" for cell in cells).rstrip())
         if language:
             missing = option_missing(language)
