@@ -1,19 +1,29 @@
-"""A small framework for long AI work: Celery tasks that report progress through a Job row.
+"""The job framework: long work run by Celery tasks that report progress through a Job row.
 
-Declaring a kind of job is one decorator in ai/tasks.py:
+The kernel's since issue 13 step 7 (it was ai/jobs.py; ai/jobs.py re-exports it for older
+imports), so any app can run long work with progress: declaring a kind of job is one decorator,
+in the app's own module (ai's kinds are in ai/tasks.py):
 
     @job_kind("search.reindex", label=_("Rebuild search index"), startable=True)
     def search_reindex(*, reporter: JobReporter, full: bool = True) -> dict:
         return indexing.search_reindex(full=full, progress=reporter)
 
-That registers a Celery task (acks_late, retried with backoff on transient database and
-connection errors) which loads the Job, marks it running, calls the function with the
-Job's params and a JobReporter, and records the result, or the error when it fails.
-`startable=True` puts a button for it on the admin's job list.
+That registers a Celery task named `<app>.job.<kind>` (the top package of the module declaring
+it: ai's kinds keep the names `ai.job.*` they had, so messages already in the broker still
+find their task), acks_late, retried with backoff on transient database and connection
+errors, which loads the Job, marks it running, calls the function with the Job's params and a
+JobReporter, and records the result, or the error when it fails. `startable=True` puts a button
+for it on the admin's job list (shop/admin.py). A kind registers when its module is imported:
+from the app's `AppConfig.ready()` when the web process starts it (buttons, `job_start`), or
+only in the worker that runs it when the web process must never load its code (a TensorFlow
+kind on a queue of its own). Mind that the sweep, and `job_start`, need the kind registered in
+their process (the sweep fails a queued job of a kind it does not know): such a kind's jobs
+must be started and swept where it is imported; teaching both to send by task name alone is
+left to the issue that brings that kind.
 
 Starting: `job_start(kind=..., params=..., user=...)` creates the Job and enqueues the
 task when the transaction commits (shop.events.after_commit: a broker outage is logged, the
-job stays queued and the periodic `ai.enqueue_pending_jobs` sends it once the broker is back).
+job stays queued and the periodic `shop.enqueue_pending_jobs` sends it once the broker is back).
 While a job of that kind is queued or running, starting another returns that one instead
 (unless force=True), so a double click or a periodic task never runs the same work twice at
 once. A failed job keeps its error; `job_retry(job=...)`
@@ -91,6 +101,14 @@ class JobKind:
 _kinds: dict[str, JobKind] = {}
 
 
+def task_name(*, kind: str, module: str) -> str:
+    """The Celery task name of a kind declared in `module`: `<its top package>.job.<kind>`.
+
+    ai's kinds are named `ai.job.<kind>` as before the framework moved to the kernel, so the
+    messages of jobs queued before the move still find their task."""
+    return f"{module.split('.')[0]}.job.{kind}"
+
+
 def job_kinds(*, startable: bool | None = None) -> list[JobKind]:
     """The registered kinds (in registration order); startable=True: those with a button."""
     kinds = list(_kinds.values())
@@ -122,7 +140,7 @@ def job_kind(
     def decorator(work: Callable[..., object]):
         @shared_task(
             bind=True,
-            name=f"ai.job.{kind}",
+            name=task_name(kind=kind_name, module=work.__module__),
             acks_late=True,
             reject_on_worker_lost=True,
             autoretry_for=TRANSIENT_ERRORS,
@@ -354,8 +372,9 @@ def _finish_queued(job_id: int, exc: BaseException) -> None:
 def enqueue_pending_jobs(*, now: datetime | None = None) -> int:
     """Sends the queued jobs whose message never reached the broker; returns how many.
 
-    Run by Celery beat every minute (`ai.enqueue_pending_jobs`): a job committed while the
-    broker was down runs once the broker is back, without anyone retrying it by hand.
+    Run by Celery beat every minute (`shop.enqueue_pending_jobs`, shop/tasks.py): a job
+    committed while the broker was down runs once the broker is back, without anyone retrying
+    it by hand.
     """
     now = now or timezone.now()
     pending = (

@@ -1,0 +1,49 @@
+"""The job framework moved to the kernel (issue 13, step 7): it is shop/jobs.py now.
+
+This module only re-exports it, name by name, so that code written against `ai.jobs` keeps
+working: ai/tasks.py's `from .jobs import job_kind, JobReporter`, branches in flight that add a
+job kind the same way, scripts. New code imports `shop.jobs` (and the model from `shop.models`).
+Once nothing imports `ai.jobs` any more, this file can go.
+"""
+
+from shop.jobs import (
+    ENQUEUE_GRACE,
+    ERROR_CHARS,
+    MAX_RETRIES,
+    TRANSIENT_ERRORS,
+    JobCancelled,
+    JobKind,
+    JobReporter,
+    UnknownJobKind,
+    enqueue_pending_jobs,
+    get_job_kind,
+    job_cancel,
+    job_kind,
+    job_kinds,
+    job_progress,
+    job_retry,
+    job_run,
+    job_run_here,
+    job_start,
+)
+
+__all__ = [
+    "ENQUEUE_GRACE",
+    "ERROR_CHARS",
+    "MAX_RETRIES",
+    "TRANSIENT_ERRORS",
+    "JobCancelled",
+    "JobKind",
+    "JobReporter",
+    "UnknownJobKind",
+    "enqueue_pending_jobs",
+    "get_job_kind",
+    "job_cancel",
+    "job_kind",
+    "job_kinds",
+    "job_progress",
+    "job_retry",
+    "job_run",
+    "job_run_here",
+    "job_start",
+]
