@@ -94,3 +94,10 @@ def test_code_written_against_ais_jobs_gets_the_kernels(old_import):
         if name != "__builtins__":
             kernel = getattr(shop.jobs, name, None) or getattr(shop.models, name)
             assert value is kernel, name
+
+
+def test_the_job_list_is_in_the_admins_shop_section_in_the_merchants_language(merchant_client):
+    page = merchant_client.get("/admin/shop/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Boutique" in page and "Shop" not in page.replace("/shop/", "")
+    assert 'href="/admin/shop/job/"' in page
