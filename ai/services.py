@@ -4,9 +4,11 @@ A pure facade: it imports and re-exports, and holds no code of its own; nothing 
 imports it (each module there imports the one that does the work). What each name does is in
 its own module:
 
-Jobs (long work on a Celery worker, with progress in the admin): ai.jobs
+Jobs (long work on a Celery worker, with progress in the admin): the kernel's shop.jobs since
+issue 13 step 7, re-exported here for the callers of ai's jobs
     job_start, job_retry, job_cancel, job_progress, job_kinds, JobReporter, JobCancelled; Job
-    statuses in ai.models.JobStatus. New kinds are declared in ai/tasks.py (see ai/jobs.py).
+    (shop.models), its statuses in shop.models.JobStatus. ai's kinds are declared in
+    ai/tasks.py (see shop/jobs.py); another app declares its own with shop.jobs.job_kind.
 
 Model registry: ai.registry
     model_version_register, model_version_activate, model_version_active.
@@ -47,11 +49,7 @@ scipy for recommender training); nothing here imports TensorFlow.
 
 from __future__ import annotations
 
-from shop.text_language import detect_language
-
-from .embeddings import EmbeddingBackendError
-from .index import VectorIndexUnavailable
-from .jobs import (
+from shop.jobs import (
     JobCancelled,
     JobReporter,
     job_cancel,
@@ -60,7 +58,12 @@ from .jobs import (
     job_retry,
     job_start,
 )
-from .models import Job, ModelVersion
+from shop.models import Job
+from shop.text_language import detect_language
+
+from .embeddings import EmbeddingBackendError
+from .index import VectorIndexUnavailable
+from .models import ModelVersion
 from .recommend.jobs import JOB_RECOMMEND_TRAIN, recommend_train, recommend_train_start
 from .recommend.serving import (
     Recommendations,

@@ -1,6 +1,6 @@
 """Celery tasks of the AI app: load ids, call a service. Safe to run twice.
 
-Each `@job_kind` function becomes a task taking a Job id (see ai/jobs.py); `startable=True`
+Each `@job_kind` function becomes a task taking a Job id (see shop/jobs.py); `startable=True`
 adds a button for it on the admin's job list.
 """
 
@@ -15,7 +15,8 @@ from .sentiment import jobs as sentiment_jobs
 
 @shared_task(name="ai.enqueue_pending_jobs", ignore_result=True)
 def enqueue_pending_jobs_periodic() -> int:
-    """Celery beat: sends the queued jobs the broker never got (it was down); how many."""
+    """The job sweep under its name from before issue 13 step 7 (now `shop.enqueue_pending_jobs`,
+    shop/tasks.py): a beat process started before the move still sends this name; how many."""
     return enqueue_pending_jobs()
 
 

@@ -6,7 +6,7 @@ reviews_saved(review_ids)
     scored yet". `by`: the staff member who edited the words in the admin (the scoring job
     is theirs), else None. Sent inside the saving transaction, not on commit: the sentiment job it
     starts is a row that must commit (or roll back) with the reviews, so that the job sweep
-    (ai.enqueue_pending_jobs) still sends it if the broker was down at the commit. The job's
+    (shop.enqueue_pending_jobs) still sends it if the broker was down at the commit. The job's
     own message to the broker waits for the commit (shop.events.after_commit).
 product_rated(product_id, user, rating, language)
     A signed-in shopper reviewed a product with `rating` stars (ai records a "rating"

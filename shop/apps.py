@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ShopConfig(AppConfig):
     name = "shop"
-    verbose_name = "Shop"
+    # Shown in the admin since the kernel has a model (Job, issue 13 step 7): translated.
+    verbose_name = _("Shop")
 
     def ready(self) -> None:
         from rosetta.signals import entry_changed

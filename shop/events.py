@@ -54,7 +54,7 @@ def run_logged(func: Callable, /, *args, **kwargs) -> bool:
 # - at once, inside the caller's transaction, when a receiver starts a job (a review to score,
 #   products to re-embed): the job's row commits or rolls back with the work it is about, so
 #   the job sweep can still send it if the broker was down, and only its message to the broker
-#   waits for the commit (ai.jobs.job_start uses after_commit).
+#   waits for the commit (shop.jobs.job_start uses after_commit).
 def send_logged(signal: Signal, /, *, sender, **kwargs) -> list:
     """Sends a domain signal to every receiver; a receiver's exception is logged, not raised,
     and never keeps the signal from the receivers after it. Returns send_robust's responses."""

@@ -383,8 +383,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.send_pending_emails",
         "schedule": SHOP_ORDER_EMAIL_RETRY_SECONDS,
     },
-    # AI jobs committed while the broker was down (ai/jobs.py).
-    "ai-enqueue-pending-jobs": {"task": "ai.enqueue_pending_jobs", "schedule": 60},
+    # Jobs committed while the broker was down (shop/jobs.py). The entry and task were named
+    # ai-/ai.enqueue_pending_jobs before the job framework moved to the kernel (issue 13 step 7);
+    # ai/tasks.py keeps a task of the old name for a beat process started before the move.
+    "enqueue-pending-jobs": {"task": "shop.enqueue_pending_jobs", "schedule": 60},
     "search-reindex-dirty": {
         "task": "ai.search_reindex_dirty_periodic",
         "schedule": env.int("AI_SEARCH_REINDEX_EVERY_SECONDS", default=300),

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("reviews.root_urls")),
     # The events admin's addresses from before events were an app (issue 13); before the admin.
     path("", include("events.root_urls")),
+    # The job list's addresses from before jobs moved to the kernel (issue 13); before the admin.
+    re_path(r"^admin/ai/job(?:/(?P<rest>.*))?$", views.old_job_admin_address),
     path("currency/", views.set_currency, name="set_currency"),
     path("admin/", admin.site.urls),
     # Translators reach the project's catalogues only (shop/rosetta.py).

@@ -9,8 +9,8 @@ that only serves precomputed lists never loads them.
 
 from __future__ import annotations
 
-from ai.jobs import job_start
-from ai.models import Job
+from shop.jobs import job_start
+from shop.models import Job
 
 JOB_RECOMMEND_TRAIN = "recommend.train"
 

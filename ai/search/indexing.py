@@ -23,11 +23,12 @@ from django.db import transaction
 from ai.embeddings import get_embedder
 from ai.index import VectorIndexUnavailable, index_kind
 from ai.index.indexer import ReindexReport, reindex_products
-from ai.jobs import job_start
-from ai.models import Capability, Job, ProductEmbedding
+from ai.models import Capability, ProductEmbedding
 from ai.registry import model_version_active, model_version_register
 from catalog.selectors import products_search_dirty
 from catalog.services import products_mark_search_dirty
+from shop.jobs import job_start
+from shop.models import Job
 
 from .semantic import embedder_info
 

@@ -12,8 +12,8 @@ reviews.services (scoring.py); ai.receivers starts the scoring when reviews are 
 
 from __future__ import annotations
 
-from ai.jobs import job_start
-from ai.models import Job
+from shop.jobs import job_start
+from shop.models import Job
 
 from .scoring import review_text, score_reviews, score_texts
 from .training import train_sentiment

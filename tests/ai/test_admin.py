@@ -6,10 +6,11 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from ai.models import Job, JobStatus, ModelVersion, ProductEmbedding
+from ai.models import ModelVersion, ProductEmbedding
+from shop.models import Job, JobStatus
 from tests.factories import UserFactory
 
-CHANGELIST = "admin:ai_job_changelist"
+CHANGELIST = "admin:shop_job_changelist"
 
 
 @pytest.fixture
@@ -38,10 +39,10 @@ def test_the_job_list_shows_each_job_with_a_progress_bar(merchant_client, runnin
     assert 'aria-valuenow="40"' in html
     assert ">40%<" in html
     assert "Embedded 40 of 100" in html
-    assert reverse("admin:ai_job_progress", args=[running_job.pk]) in html
+    assert reverse("admin:shop_job_progress", args=[running_job.pk]) in html
     assert "js/job_progress.js" in html and "css/admin_ai.css" in html
     # and a button to start the search index rebuild
-    assert reverse("admin:ai_job_start", args=["search.reindex"]) in html
+    assert reverse("admin:shop_job_start", args=["search.reindex"]) in html
     assert "Rebuild search index" in html
 
 
@@ -53,7 +54,7 @@ def test_the_job_page_shows_the_error_and_the_result(merchant_client, db):
         result={"products": 3},
     )
 
-    response = merchant_client.get(reverse("admin:ai_job_change", args=[failed.pk]))
+    response = merchant_client.get(reverse("admin:shop_job_change", args=[failed.pk]))
 
     html = response.content.decode()
     assert "ValueError: &lt;bad&gt; model" in html
@@ -61,7 +62,7 @@ def test_the_job_page_shows_the_error_and_the_result(merchant_client, db):
 
 
 def test_the_progress_endpoint_reports_a_job_as_json(merchant_client, running_job):
-    response = merchant_client.get(reverse("admin:ai_job_progress", args=[running_job.pk]))
+    response = merchant_client.get(reverse("admin:shop_job_progress", args=[running_job.pk]))
 
     assert response.status_code == 200
     data = response.json()
@@ -73,13 +74,13 @@ def test_the_progress_endpoint_reports_a_job_as_json(merchant_client, running_jo
 
 
 def test_the_progress_of_a_missing_job_is_a_404(merchant_client, db):
-    response = merchant_client.get(reverse("admin:ai_job_progress", args=[999]))
+    response = merchant_client.get(reverse("admin:shop_job_progress", args=[999]))
 
     assert response.status_code == 404
 
 
 def test_the_progress_endpoint_is_for_staff_only(client, running_job):
-    url = reverse("admin:ai_job_progress", args=[running_job.pk])
+    url = reverse("admin:shop_job_progress", args=[running_job.pk])
 
     # Anonymous visitors are sent to the admin login
     assert client.get(url).status_code == 302
@@ -100,7 +101,7 @@ def test_the_merchant_rebuilds_the_search_index_from_the_admin(
     # When the merchant presses "Rebuild search index" (the task runs in-process here)
     with django_capture_on_commit_callbacks(execute=True):
         response = merchant_client.post(
-            reverse("admin:ai_job_start", args=["search.reindex"]), follow=True
+            reverse("admin:shop_job_start", args=["search.reindex"]), follow=True
         )
 
     # Then the job list says it started, and the job embedded the catalog
@@ -116,7 +117,7 @@ def test_the_merchant_rebuilds_the_search_index_from_the_admin(
 def test_pressing_start_twice_does_not_queue_a_second_job(
     merchant_client, db, django_capture_on_commit_callbacks
 ):
-    url = reverse("admin:ai_job_start", args=["search.reindex"])
+    url = reverse("admin:shop_job_start", args=["search.reindex"])
     with django_capture_on_commit_callbacks():
         merchant_client.post(url)
         response = merchant_client.post(url, follow=True)
@@ -128,10 +129,10 @@ def test_pressing_start_twice_does_not_queue_a_second_job(
 def test_starting_a_job_needs_a_post_the_permission_and_a_known_kind(
     merchant_client, staff_client, db
 ):
-    url = reverse("admin:ai_job_start", args=["search.reindex"])
+    url = reverse("admin:shop_job_start", args=["search.reindex"])
 
     assert merchant_client.get(url).status_code == 405
-    assert merchant_client.post(reverse("admin:ai_job_start", args=["nope"])).status_code == 404
+    assert merchant_client.post(reverse("admin:shop_job_start", args=["nope"])).status_code == 404
     assert staff_client.post(url).status_code == 403
     assert "Rebuild search index" not in staff_client.get(reverse(CHANGELIST)).content.decode()
     assert not Job.objects.exists()

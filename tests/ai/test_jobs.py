@@ -9,10 +9,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ai.jobs import JobReporter, job_cancel, job_kind, job_retry, job_start
-from ai.models import Job, JobStatus, ModelVersion
+from ai.models import ModelVersion
 from ai.registry import model_version_activate, model_version_active, model_version_register
 from catalog.models import Product
+from shop.jobs import JobReporter, job_cancel, job_kind, job_retry, job_start
+from shop.models import Job, JobStatus
 from tests.factories import ProductFactory
 
 
@@ -259,7 +260,7 @@ def test_a_message_for_a_job_of_another_kind_is_refused_and_logged(db, caplog):
 
     # When messages for a scoring job arrive carrying that job's id: the id alone (the format
     # before tokens), with another token, even with the job's own token
-    with caplog.at_level(logging.WARNING, logger="ai.jobs"):
+    with caplog.at_level(logging.WARNING, logger="shop.jobs"):
         score_items.apply(args=[job.pk])
         score_items.apply(args=[job.pk], kwargs={"kind": "tests.score_items", "token": "x"})
         score_items.apply(args=[job.pk], kwargs=message_of(job))
@@ -276,7 +277,7 @@ def test_a_message_from_another_database_is_refused(db, caplog):
     ProductFactory(handle="gold-ring")
     job = queued_job(params={"minimum": 1})
 
-    with caplog.at_level(logging.WARNING, logger="ai.jobs"):
+    with caplog.at_level(logging.WARNING, logger="shop.jobs"):
         # the message format before tokens: the id alone
         count_rings.apply(args=[job.pk])
         # a message sent for job #N of another database, whose token differs
@@ -295,7 +296,7 @@ def test_a_message_from_another_database_is_refused(db, caplog):
 
 
 def test_a_message_whose_job_row_is_missing_is_refused_and_logged(db, caplog):
-    with caplog.at_level(logging.WARNING, logger="ai.jobs"):
+    with caplog.at_level(logging.WARNING, logger="shop.jobs"):
         result = count_rings.apply(
             args=[987654], kwargs={"kind": "tests.count_rings", "token": str(uuid.uuid4())}
         )
@@ -340,7 +341,7 @@ def test_a_job_that_could_not_be_queued_stays_queued_and_the_failure_is_logged(
 
 
 def test_the_sweep_sends_queued_jobs_that_never_reached_the_broker(db, eager_celery):
-    from ai.jobs import enqueue_pending_jobs
+    from shop.jobs import enqueue_pending_jobs
 
     # Given a job committed while the broker was down, a few minutes ago
     ProductFactory(handle="gold-ring")
@@ -362,8 +363,8 @@ def test_the_sweep_sends_queued_jobs_that_never_reached_the_broker(db, eager_cel
 
 
 def test_the_job_sweep_runs_every_minute_from_celery_beat(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["ai-enqueue-pending-jobs"]
-    assert entry["task"] == "ai.enqueue_pending_jobs"
+    entry = settings.CELERY_BEAT_SCHEDULE["enqueue-pending-jobs"]
+    assert entry["task"] == "shop.enqueue_pending_jobs"
     assert entry["schedule"] == 60
 
 

@@ -2,9 +2,10 @@
 
 from django.urls import reverse
 
-from ai.models import Job, JobStatus, ModelVersion, RecommendationList
+from ai.models import ModelVersion, RecommendationList
 from customers.models import User
 from events.models import InteractionEvent
+from shop.models import Job, JobStatus
 from tests.factories import ProductFactory
 
 
@@ -17,13 +18,13 @@ def test_the_merchant_trains_recommendations_from_the_job_list(
         InteractionEvent.objects.create(
             kind="view", product=ProductFactory(handle=handle), user=shopper
         )
-    job_list = merchant_client.get(reverse("admin:ai_job_changelist")).content.decode()
+    job_list = merchant_client.get(reverse("admin:shop_job_changelist")).content.decode()
     assert "Train recommendations" in job_list
 
     # When the merchant presses "Train recommendations" (the task runs in-process here)
     with django_capture_on_commit_callbacks(execute=True):
         response = merchant_client.post(
-            reverse("admin:ai_job_start", args=["recommend.train"]), follow=True
+            reverse("admin:shop_job_start", args=["recommend.train"]), follow=True
         )
 
     # Then the job ran to the end and the lists and the model version are there to see

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from ai.models import ExternalRating, JobStatus, RecommendationList
+from ai.models import ExternalRating, RecommendationList
+from shop.models import JobStatus
 
 RATINGS = Path(__file__).resolve().parents[1] / "data" / "ratings"
 KEYS = (
@@ -106,7 +107,7 @@ def test_evaluate_recommender_refuses_an_empty_dataset(db):
 
 
 def test_train_recommender_runs_the_job_here(db):
-    from ai.models import Job
+    from shop.models import Job
     from tests.factories import ProductFactory
 
     ProductFactory(handle="ring-a")

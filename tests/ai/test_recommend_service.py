@@ -5,11 +5,12 @@ import pytest
 from django.utils import translation
 
 from ai import services
-from ai.jobs import job_retry, job_run_here
-from ai.models import Capability, JobStatus, ModelVersion, RecommendationKind, RecommendationList
+from ai.models import Capability, ModelVersion, RecommendationKind, RecommendationList
 from catalog.models import PublicationStatus
 from customers.models import User
 from events.models import InteractionEvent
+from shop.jobs import job_retry, job_run_here
+from shop.models import JobStatus
 from tests.factories import CategoryFactory, ProductFactory
 
 
@@ -366,8 +367,8 @@ def test_a_bag_of_new_products_gets_the_shoppers_recommendations_instead(store):
 def test_celery_beat_starts_the_training_every_night(
     store, settings, eager_celery, django_capture_on_commit_callbacks
 ):
-    from ai.models import Job
     from ai.tasks import recommend_train_nightly
+    from shop.models import Job
 
     entry = settings.CELERY_BEAT_SCHEDULE["recommend-train-nightly"]
     assert entry["task"] == recommend_train_nightly.name

@@ -3,9 +3,10 @@
 import pytest
 
 from ai import services
-from ai.models import JobStatus, ModelVersion, RecommendationList
+from ai.models import ModelVersion, RecommendationList
 from customers.models import User
 from events.models import InteractionEvent
+from shop.models import JobStatus
 from tests.factories import ProductFactory
 from tests.worker import celery_worker, wait_until
 

@@ -6,10 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ai import services
-from ai.models import Job, JobStatus, ModelVersion, ProductEmbedding
+from ai.models import ModelVersion, ProductEmbedding
 from ai.tasks import search_reindex_dirty_periodic
 from catalog.models import Product
 from catalog.services import product_set_translation
+from shop.models import Job, JobStatus
 
 
 def _dirty(product) -> bool:

@@ -209,9 +209,9 @@ def test_an_import_marks_its_products_dirty_and_starts_a_reindex_job(db, setting
     import io
     from pathlib import Path
 
-    from ai.models import Job
     from catalog.importers import import_shopify_csv
     from catalog.models import Product
+    from shop.models import Job
 
     settings.SHOP_IMPORT_PLACEHOLDER_SIZE = 160
     data = Path(__file__).resolve().parents[1] / "data" / "shopify" / "good.csv"
@@ -232,8 +232,8 @@ def test_a_dry_run_import_starts_nothing(db, settings):
     import io
     from pathlib import Path
 
-    from ai.models import Job
     from catalog.importers import import_shopify_csv
+    from shop.models import Job
 
     settings.SHOP_IMPORT_PLACEHOLDER_SIZE = 160
     data = Path(__file__).resolve().parents[1] / "data" / "shopify" / "good.csv"

@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ai import services
-from ai.jobs import job_retry
-from ai.models import Job, JobStatus
 from ai.sentiment import backends
 from ai.sentiment.aspects import aspects_mentioned, extract_aspects, split_sentences
 from reviews.models import Review, ReviewStatus
 from reviews.services import review_create
+from shop.jobs import job_retry
+from shop.models import Job, JobStatus
 from tests.factories import ProductFactory, UserFactory
 
 

@@ -3,7 +3,8 @@
 import pytest
 
 from ai import services
-from ai.models import JobStatus, ModelVersion, ProductEmbedding
+from ai.models import ModelVersion, ProductEmbedding
+from shop.models import JobStatus
 from tests.worker import celery_worker, wait_until
 
 from .helpers import jewelry_catalog

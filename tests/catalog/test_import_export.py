@@ -135,7 +135,7 @@ def test_imported_ring_has_exact_prices_metals_sizes_and_category():
 def test_an_import_marks_its_products_and_queues_their_re_embedding_on_commit(
     django_capture_on_commit_callbacks,
 ):
-    from ai.models import Job, JobStatus
+    from shop.models import Job, JobStatus
 
     # When a file is imported
     with django_capture_on_commit_callbacks(execute=False):

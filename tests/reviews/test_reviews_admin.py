@@ -140,7 +140,7 @@ def test_the_review_change_page_shows_the_sentiment(merchant_client, product):
 def test_editing_a_reviews_text_in_the_admin_scores_it_again(
     merchant_client, product, django_capture_on_commit_callbacks
 ):
-    from ai.models import Job
+    from shop.models import Job
 
     review = scored(product, score=0.8, days_ago=3, rating=5, text="Lovely")
     url = f"/admin/reviews/review/{review.pk}/change/"

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
-from ai.models import Job
 from events.models import InteractionEvent
 from orders.models import Order, OrderLine
 from reviews import services
 from reviews.models import Review, ReviewStatus
+from shop.models import Job
 from tests.factories import ProductFactory, UserFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "reviews"

@@ -54,7 +54,7 @@ READ_ONLY_PAGES = {
     "catalog_translation_coverage",
     "catalog_product_export",
     "reviews_review_trends",
-    "ai_job_progress",
+    "shop_job_progress",
 }
 
 
@@ -69,7 +69,7 @@ def _password_change() -> dict:
 # Custom pages that write: the POST that makes them change something.
 WRITE_PAGES = {
     "catalog_product_import": _import_upload,
-    "ai_job_start": dict,
+    "shop_job_start": dict,
     "auth_user_password_change": _password_change,
     # django-parler's "delete this translation" page of every translatable admin.
     "_delete_translation": lambda: {"post": "yes"},
@@ -121,8 +121,6 @@ def build_whole_store() -> None:
     from ai.models import (
         Capability,
         ExternalRating,
-        Job,
-        JobStatus,
         ModelVersion,
         ProductEmbedding,
         RecommendationList,
@@ -133,6 +131,7 @@ def build_whole_store() -> None:
     from orders.models import DutyRate, Order, OrderStatus
     from orders.services import order_ship, order_start_processing
     from reviews.models import Review
+    from shop.models import Job, JobStatus
     from tests.orders.conftest import LONDON, cart_with, make_method, place
 
     ring = _ProductFactory(handle="gold-ring", name="Gold ring")

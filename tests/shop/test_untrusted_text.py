@@ -263,7 +263,7 @@ def test_a_malicious_ui_translation_is_shown_as_text_on_every_page(
         "admin:catalog_product_import",
         "admin:reviews_review_changelist",
         "admin:reviews_review_trends",
-        "admin:ai_job_changelist",
+        "admin:shop_job_changelist",
     ):
         pages[name] = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     raw = {name: [p for p in DANGEROUS if p in page] for name, page in pages.items()}

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from ai.jobs import job_run_here
-from ai.models import JobStatus
 from ai.search.indexing import JOB_SEARCH_REINDEX
+from shop.jobs import job_run_here
+from shop.models import JobStatus
 
 
 class Command(BaseCommand):

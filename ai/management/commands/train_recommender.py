@@ -5,9 +5,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ai.jobs import job_run_here
-from ai.models import JobStatus
 from ai.recommend.jobs import JOB_RECOMMEND_TRAIN
+from shop.jobs import job_run_here
+from shop.models import JobStatus
 
 
 class Command(BaseCommand):

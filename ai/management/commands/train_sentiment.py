@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from ai.jobs import job_run_here
-from ai.models import JobStatus
 from ai.sentiment.jobs import JOB_SENTIMENT_TRAIN
+from shop.jobs import job_run_here
+from shop.models import JobStatus
 
 
 def _fmt(value) -> str:
