@@ -4,35 +4,20 @@ moving a row: a store migrated before the move keeps its events, permissions and
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from events.models import InteractionEvent
 from events.selectors import interaction_rows
 from tests.factories import ProductFactory, UserFactory
+from tests.migrations import at_migration, migrate_to
 
 BEFORE_THE_MOVE = ("customers", "0002_api_tokens")
-
-
-def migrate_to(target):
-    """Migrates the test database to `target` (a node) or, with None, to the latest migrations;
-    returns the models as they are at `target`."""
-    executor = MigrationExecutor(connection)
-    targets = [target] if target else executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    state = executor.loader.project_state(target or targets)
-    ContentType.objects.clear_cache()
-    return state.apps
 
 
 @pytest.fixture
 def before_the_move(transactional_db):
     """A database as a store had it before events were an app; migrated forward afterwards in
     any case, so the next test finds the latest schema."""
-    old_apps = migrate_to(BEFORE_THE_MOVE)
-    yield old_apps
-    migrate_to(None)
+    yield from at_migration(BEFORE_THE_MOVE)
 
 
 def test_an_event_written_before_the_move_is_read_through_the_events_app(before_the_move):

@@ -4,35 +4,20 @@ before the move keeps its jobs, their links, the permission to start them and it
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from shop.jobs import job_retry
 from shop.models import Job, JobStatus
 from tests.factories import UserFactory
+from tests.migrations import at_migration, migrate_to
 
 BEFORE_THE_MOVE = ("ai", "0004_job_enqueued_at")
-
-
-def migrate_to(target):
-    """Migrates the test database to `target` (a node) or, with None, to the latest migrations;
-    returns the models as they are at `target`."""
-    executor = MigrationExecutor(connection)
-    targets = [target] if target else executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    state = executor.loader.project_state(target or targets)
-    ContentType.objects.clear_cache()
-    return state.apps
 
 
 @pytest.fixture
 def before_the_move(transactional_db):
     """A database as a store had it while jobs were ai's; migrated forward afterwards in any
     case, so the next test finds the latest schema."""
-    old_apps = migrate_to(BEFORE_THE_MOVE)
-    yield old_apps
-    migrate_to(None)
+    yield from at_migration(BEFORE_THE_MOVE)
 
 
 def test_a_job_written_before_the_move_is_read_and_retried_through_the_kernel(before_the_move):
