@@ -1,7 +1,9 @@
 """Reads for the catalog REST API, each costing a constant number of queries.
 
 Translations are prefetched for the requested language and English (the fallback) only, and
-read with `translated()` from the prefetched rows, so no object ever queries its own text.
+read with `translated()` from the prefetched rows, so no object ever queries its own text. The
+helpers both read modules share (fallback languages, the translations prefetch, a query's
+words) are catalog.selectors'; this module holds only what the API's shapes need.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from .models import (
     ProductVariant,
     PublicationStatus,
 )
-from .selectors import published_products
+from .selectors import (
+    fallback_languages,
+    published_products,
+    search_words,
+    translations_prefetch,
+)
 
 ORDERINGS = {
     "newest": ("-created_at", "-id"),
@@ -31,18 +38,6 @@ ORDERINGS = {
     "-price": ("-price_min", "-id"),
 }
 DEFAULT_ORDERING = "newest"
-
-
-def languages(language: str) -> list[str]:
-    return sorted({language, settings.LANGUAGE_CODE})
-
-
-def translations_of(model, language: str, lookup: str = "translations") -> Prefetch:
-    translation_model = model._parler_meta.root_model
-    return Prefetch(
-        lookup,
-        queryset=translation_model.objects.filter(language_code__in=languages(language)),
-    )
 
 
 def translated(obj, name: str, language: str, default: str = "") -> str:
@@ -113,7 +108,7 @@ def category_index(*, language: str) -> CategoryIndex:
     """
     categories = list(
         Category.objects.order_by("position", "id").prefetch_related(
-            translations_of(Category, language)
+            translations_prefetch(Category, language)
         )
     )
     own_counts = dict(
@@ -166,21 +161,21 @@ def collections_for_api(*, language: str) -> QuerySet[Collection]:
     published = Q(products__status=PublicationStatus.PUBLISHED)
     return (
         Collection.objects.annotate(product_count=Count("products", filter=published))
-        .prefetch_related(translations_of(Collection, language))
+        .prefetch_related(translations_prefetch(Collection, language))
         .order_by("position", "id")
     )
 
 
 def materials_for_api(*, language: str) -> QuerySet[Material]:
-    return Material.objects.prefetch_related(translations_of(Material, language)).order_by(
+    return Material.objects.prefetch_related(translations_prefetch(Material, language)).order_by(
         "kind", "slug"
     )
 
 
 def gemstone_types_for_api(*, language: str) -> QuerySet[GemstoneType]:
-    return GemstoneType.objects.prefetch_related(translations_of(GemstoneType, language)).order_by(
-        "slug"
-    )
+    return GemstoneType.objects.prefetch_related(
+        translations_prefetch(GemstoneType, language)
+    ).order_by("slug")
 
 
 # --- Products ---------------------------------------------------------------------------------
@@ -197,18 +192,6 @@ class ProductQuery:
     in_stock: bool | None = None
     search: str = ""
     ordering: str = DEFAULT_ORDERING
-
-
-MAX_SEARCH_WORDS = 8
-
-
-def search_words(text: str) -> list[str]:
-    words: list[str] = []
-    for word in (text or "").split():
-        word = word[:60]
-        if word.casefold() not in {w.casefold() for w in words}:
-            words.append(word)
-    return words[:MAX_SEARCH_WORDS]
 
 
 def _filtered(query: ProductQuery, *, language: str) -> QuerySet[Product]:
@@ -246,7 +229,7 @@ def _filtered(query: ProductQuery, *, language: str) -> QuerySet[Product]:
             Exists(
                 translation_model.objects.filter(
                     master=OuterRef("pk"),
-                    language_code__in=languages(language),
+                    language_code__in=fallback_languages(language),
                     name__icontains=word,
                 )
             )
@@ -268,7 +251,7 @@ def products_for_api(query: ProductQuery, *, language: str) -> QuerySet[Product]
         .annotate(on_sale=_on_sale())
         .select_related("category")
         .prefetch_related(
-            translations_of(Product, language),
+            translations_prefetch(Product, language),
             Prefetch(
                 "images",
                 queryset=ProductImage.objects.order_by("position", "id"),
@@ -287,21 +270,21 @@ def product_for_api(*, handle: str, language: str) -> Product | None:
         .annotate(on_sale=_on_sale())
         .select_related("category__parent")
         .prefetch_related(
-            translations_of(Product, language),
-            translations_of(Category, language, "category__translations"),
+            translations_prefetch(Product, language),
+            translations_prefetch(Category, language, "category__translations"),
             Prefetch(
                 "variants",
                 queryset=ProductVariant.objects.select_related("metal").order_by("position", "id"),
             ),
-            translations_of(Material, language, "variants__metal__translations"),
+            translations_prefetch(Material, language, "variants__metal__translations"),
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
             Prefetch(
                 "gemstones",
                 queryset=ProductGemstone.objects.select_related("gemstone_type").order_by("id"),
             ),
-            translations_of(GemstoneType, language, "gemstones__gemstone_type__translations"),
+            translations_prefetch(GemstoneType, language, "gemstones__gemstone_type__translations"),
             Prefetch("materials", queryset=Material.objects.order_by("kind", "slug")),
-            translations_of(Material, language, "materials__translations"),
+            translations_prefetch(Material, language, "materials__translations"),
             Prefetch("collections", queryset=Collection.objects.order_by("position", "id")),
         )
         .first()

@@ -60,15 +60,17 @@ def safe_colour(value: str | None) -> str:
     return value if value and _HEX_COLOUR.match(value) else ""
 
 
-def _languages(language: str) -> list[str]:
+def fallback_languages(language: str) -> list[str]:
+    """The languages whose translations a read needs: the shopper's and the default."""
     return sorted({language, settings.LANGUAGE_CODE})
 
 
-def _translations(model, language: str) -> Prefetch:
+def translations_prefetch(model, language: str, lookup: str = "translations") -> Prefetch:
+    """Prefetches `model`'s parler translations in `language` and the default only."""
     translation_model = model._parler_meta.root_model
     return Prefetch(
-        "translations",
-        queryset=translation_model.objects.filter(language_code__in=_languages(language)),
+        lookup,
+        queryset=translation_model.objects.filter(language_code__in=fallback_languages(language)),
     )
 
 
@@ -145,7 +147,7 @@ class CategoryTree:
 def category_tree(*, language: str) -> CategoryTree:
     categories = list(
         Category.objects.order_by("position", "id").prefetch_related(
-            _translations(Category, language)
+            translations_prefetch(Category, language)
         )
     )
     for category in categories:
@@ -196,7 +198,7 @@ def featured_collections(*, language: str, limit: int = 6) -> list[Collection]:
     return list(
         Collection.objects.filter(is_featured=True)
         .annotate(cover_id=_cover_image_id(Q(product__collections=OuterRef("pk"))))
-        .prefetch_related(_translations(Collection, language))
+        .prefetch_related(translations_prefetch(Collection, language))
         .order_by("position", "id")[:limit]
     )
 
@@ -228,7 +230,7 @@ def with_card_data(queryset: QuerySet[Product], *, language: str) -> QuerySet[Pr
     """What a product card shows: name, first picture, sale flag; constant queries per page."""
     on_sale = ProductVariant.objects.filter(product=OuterRef("pk"), compare_at_price__gt=F("price"))
     return queryset.annotate(on_sale=Exists(on_sale)).prefetch_related(
-        _translations(Product, language),
+        translations_prefetch(Product, language),
         Prefetch(
             "images",
             queryset=ProductImage.objects.order_by("position", "id"),
@@ -427,7 +429,7 @@ def product_for_page(*, handle: str, language: str) -> Product | None:
     return (
         Product.objects.filter(handle=handle)
         .prefetch_related(
-            _translations(Product, language),
+            translations_prefetch(Product, language),
             Prefetch(
                 "variants",
                 queryset=ProductVariant.objects.select_related("metal")
@@ -476,7 +478,7 @@ def search_products_simple(*, query: str, language: str) -> QuerySet[Product]:
         return published_products().none()
     translation_model = Product._parler_meta.root_model
     translations = translation_model.objects.filter(
-        master=OuterRef("pk"), language_code__in=_languages(language)
+        master=OuterRef("pk"), language_code__in=fallback_languages(language)
     )
     queryset = published_products()
     for word in words:
