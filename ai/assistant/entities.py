@@ -262,6 +262,11 @@ COUNTRY_ALIASES = {
     "NL": "Holland, the Netherlands, Hollande, Holanda, オランダ, 荷兰, هولندا",
     "KR": "Korea, Coree, Korea, Corea, 韓国, 韩国, كوريا",
     "CN": "中国大陆, 大陆",
+    "TR": "Turkey, Turkiye, Turquia, Turkei",
+    "CZ": "Czech Republic, Czech, Republique tcheque, Tschechien, Republica Checa",
+    "VN": "Vietnam, Viet Nam",
+    "CI": "Ivory Coast",
+    "RU": "Russia, Russie, Russland, Rusia, ロシア, 俄罗斯, روسيا",
     "SA": "KSA, Saudi, Saudi Arabia, السعودية",
 }
 # Capitals that are words far more often than countries ("IT", "IN", "AM", "NO", "ME").

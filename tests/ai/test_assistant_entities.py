@@ -171,6 +171,7 @@ def test_ring_sizes_and_chain_lengths_in_every_language(shop, text, language, si
         ("هل تشحنون لفرنسا؟", "ar", ("FR",)),
         ("shipping to the UAE and the USA", "en", ("AE", "US")),
         ("ship to FR or DE?", "en", ("FR", "DE")),
+        ("I live in Jordan, can you deliver to Turkey?", "en", ("JO", "TR")),
     ],
 )
 def test_countries_by_name_in_every_language_and_by_code_in_capitals(
