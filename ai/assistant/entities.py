@@ -35,6 +35,7 @@ from django.utils import translation
 from ai.search.query import currency_named, parse_current
 from ai.search.text import is_arabic, normalise, stem, words
 from catalog.selectors import catalog_version, published_products
+from shop.language import content_language
 from shop.money import to_base
 
 MAX_TEXT_LENGTH = 1000
@@ -458,6 +459,7 @@ def _price_is_time(normal: str, phrase: str) -> bool:
 def extract_entities(text: str, *, language: str, currency: str | None = None) -> Entities:
     """The entities of one message. `currency` is the shopper's (for prices typed without
     one); price limits come back in the base currency."""
+    language = content_language(language)  # one of the store's (caches are per language)
     original = unicodedata.normalize("NFKC", str(text or ""))[:MAX_TEXT_LENGTH]
     order_numbers, rest = _find_order_numbers(original)
     emails, rest = _find_emails(rest)

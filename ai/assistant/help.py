@@ -39,6 +39,7 @@ from django.conf import settings
 from ai.embeddings import get_embedder
 from ai.search.semantic import embed_texts
 from content.selectors import HelpDocument, fold, help_documents, search_help, search_terms
+from shop.language import content_language
 from shop.text_language import detect_language
 
 # A page is embedded as passages of about this many characters (whole sentences), so that a
@@ -292,6 +293,7 @@ def rank(
     help_answer and the benchmark (which tries other settings than the module's)."""
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+    language = content_language(language)
     lexical = lexical or LEXICAL
     question = " ".join(str(question or "").split())[:500]
     if not question:
@@ -344,6 +346,7 @@ def help_answer(question: str, *, language: str, limit: int = 3) -> list[HelpHit
     limit = max(0, int(limit))
     if not limit:
         return []
+    language = content_language(language)
     index = _index(language)
     hits = []
     for position, score, part in rank(question, language=language):

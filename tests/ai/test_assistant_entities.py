@@ -235,3 +235,15 @@ def test_order_numbers_emails_and_sizes_stay_out_of_the_product_query(shop):
     found = extract("order 261207-ABCD2345, ana@example.com: gold ring size 7", "en")
     assert found.product_query == "order gold ring"
     assert found.sizes == ("7",)
+
+
+def test_an_unknown_language_reads_as_the_store_language(shop):
+    found = extract("gold ring size 7 to Germany", "pt-br")
+    assert (found.metals, found.sizes, found.countries) == (("gold",), ("7",), ("DE",))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "💍💍💍", "\x00\ufffd", "a@b" * 2000, "9" * 5000])
+def test_odd_text_gives_empty_or_partial_entities_never_an_error(shop, text):
+    found = extract(text, "en")
+    assert isinstance(found, Entities)
+    assert len(found.product_query) <= 1000

@@ -256,3 +256,8 @@ def test_passages_keep_whole_sentences():
     pieces = assistant_help.passages(text, size=100)
     assert all(len(piece) <= 150 for piece in pieces)
     assert " ".join(pieces).split() == text.split()
+
+
+def test_an_unknown_language_answers_from_the_store_language(store_help):
+    (top, *_rest) = assistant_help_answer("do you wrap presents?", language="xx")
+    assert top.id == store_help["gift"].pk and top.url.startswith("/en/")
