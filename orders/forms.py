@@ -235,6 +235,19 @@ class ReturnRequestForm(forms.Form):
     )
 
 
+ADDRESS_AUTOCOMPLETE = {
+    "full_name": "name",
+    "line1": "address-line1",
+    "line2": "address-line2",
+    "city": "address-level2",
+    "region": "address-level1",
+    "postal_code": "postal-code",
+    "country": "country",
+    "phone": "tel",
+    "company": "organization",
+}
+
+
 class AddressChangeForm(forms.Form):
     """The new shipping address of an order that has not shipped, with the checkout's fields;
     the service (orders.services.order_change_shipping_address) checks it again and decides
@@ -249,6 +262,11 @@ class AddressChangeForm(forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
     country = LazyTypedChoiceField(label=_("Country"), choices=country_choices)
     phone = forms.CharField(label=_("Phone (for the courier)"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in ADDRESS_AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
 
     @classmethod
     def initial_for(cls, order) -> dict:

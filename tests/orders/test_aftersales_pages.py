@@ -185,6 +185,8 @@ def test_a_return_request_from_the_page(alice, delivered_order, customer):
     html = page(alice, delivered_order)
     assert "Return requested on" in html
     assert "/return/" not in html
+    # the request is in the order's history, but the shopper's timeline shows status changes
+    assert html.count('class="order-status order-status--delivered"') == 2  # heading + timeline
 
     again = alice.post(f"/en/orders/{delivered_order.number}/return/", {"reason": "Too big"})
     assert again.status_code == 302
@@ -395,3 +397,25 @@ def test_return_requests_cannot_be_added_or_deleted_in_the_admin(merchant_client
     url = f"/admin/orders/returnrequest/{return_request.pk}/delete/"
     assert merchant_client.post(url, {"post": "yes"}).status_code == 403
     assert ReturnRequest.objects.filter(pk=return_request.pk).exists()
+
+
+def test_the_migration_gives_order_staff_the_return_request_permissions():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    migration = import_module("orders.migrations.0005_return_request_permissions")
+    change_order = Permission.objects.get(content_type__app_label="orders", codename="change_order")
+    shipping_team = Group.objects.create(name="Shipping")
+    shipping_team.permissions.add(change_order)
+    clerk = UserFactory(email="clerk@example.com", is_staff=True)
+    clerk.user_permissions.add(change_order)
+    outsider = UserFactory(email="outsider@example.com", is_staff=True)
+
+    migration.grant(apps, None)
+
+    codenames = {"view_returnrequest", "change_returnrequest"}
+    assert set(shipping_team.permissions.values_list("codename", flat=True)) >= codenames
+    assert set(clerk.user_permissions.values_list("codename", flat=True)) >= codenames
+    assert not outsider.user_permissions.exists()
