@@ -4,8 +4,10 @@ query parameters (so a bad address gives a message or a fallback, never a 500).
 Django and django-parler trust parameters they should not: a NUL character in any filter
 reaches PostgreSQL, which refuses it with an error (a 500); the date hierarchy's
 `?created_at__year=99999999999999999999` overflows `datetime()` (OverflowError, which Django's
-ChangeList does not catch, unlike ValueError), and parler's `?language=xx` on an add or change
-page raises ValueError for a language the store does not have. Registering through this site
+ChangeList does not catch, unlike ValueError), parler's `?language=xx` on an add or change
+page raises ValueError for a language the store does not have, and an empty `?_to_field=` on a
+change, delete or history page reaches `get_field("")` (Django checks the parameter only when
+it is not empty). Registering through this site
 (the default site, see shop.admin_app.ShopAdminConfig) wraps every ModelAdmin, the project's and
 third-party apps' alike, so a new admin cannot forget it; tests/shop/test_storefront_fuzz.py
 fuzzes every admin list page.
@@ -40,6 +42,10 @@ def _safe_changelist(base: type) -> type:
 class SafeInputAdminMixin:
     def get_changelist(self, request, **kwargs):
         return _safe_changelist(super().get_changelist(request, **kwargs))
+
+    def get_object(self, request, object_id, from_field=None):
+        # `?_to_field=` (empty): Django skips its check of the field and then looks it up.
+        return super().get_object(request, object_id, from_field or None)
 
     def _language(self, request, obj=None):
         """django-parler's admins: a `?language=` the store lacks edits the default language."""
