@@ -342,6 +342,8 @@ def convert(size: RingSize, scale: str) -> RingSize | None:
     Exactly between two sizes, the larger: a ring a little loose can be worn, one too tight
     cannot.
     """
+    if scale not in Scale.__members__:
+        return None
     target = Scale(scale)
     if target == size.scale:
         return size
