@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from . import vocabulary
+from . import ring_sizes, vocabulary
 from .models import GemCut, OptionLabel, Product, ProductVariant
 
 NAME, VALUE = OptionLabel.Kind.NAME.value, OptionLabel.Kind.VALUE.value
@@ -309,10 +309,19 @@ def compose(kind: str, source: str, language: str) -> str | None:
 # --- reads -------------------------------------------------------------------------------------
 @dataclass
 class OptionTexts:
-    """Option names and values as one language shows them (stored label, composed, source)."""
+    """Option names and values as one language shows them (stored label, composed, source).
+
+    A variant's ring size is shown in `ring_scale` (the shopper's: see catalog.ring_sizes),
+    else in the usual scale of the language.
+    """
 
     language: str
     stored: dict[tuple[str, str], str] = field(default_factory=dict)
+    ring_scale: str | None = None
+
+    @property
+    def scale(self) -> str:
+        return self.ring_scale or ring_sizes.scale_for(self.language)
 
     def _text(self, kind: str, source: str) -> str:
         if not source:
@@ -325,19 +334,48 @@ class OptionTexts:
     def value(self, source: str) -> str:
         return self._text(VALUE, source)
 
+    def ring_size(self, source: str) -> str:
+        """A ring size in the shopper's scale with the stored one beside it ("54 (US 7)"), or
+        the value as any other when it is already in that scale or cannot be read."""
+        if not source:
+            return ""
+        shown = ring_sizes.display(source, scale=self.scale, language=self.language)
+        return shown or self.value(source)
+
+    def variant_value(self, variant, source: str) -> str:
+        """One of the variant's option values: its ring size in the shopper's scale."""
+        if is_ring_size(variant, source):
+            return self.ring_size(source)
+        return self.value(source)
+
     def variant_title(self, variant) -> str:
         """The variant's options joined like ProductVariant.title, in this language."""
         values = (variant.option1, variant.option2, variant.option3)
-        return " / ".join(self.value(value) for value in values if value)
+        return " / ".join(self.variant_value(variant, value) for value in values if value)
+
+
+def is_ring_size(variant, source: str) -> bool:
+    """Whether this option value of the variant is its ring size (ProductVariant.ring_size, which
+    the import and the demo fill from the ring-size option, cut to the field's length)."""
+    ring_size = getattr(variant, "ring_size", "")
+    max_length = ProductVariant._meta.get_field("ring_size").max_length
+    return bool(ring_size and source and source[:max_length] == ring_size)
 
 
 def option_texts(
-    *, names: Iterable[str] = (), values: Iterable[str] = (), language: str
+    *,
+    names: Iterable[str] = (),
+    values: Iterable[str] = (),
+    language: str,
+    ring_scale: str | None = None,
 ) -> OptionTexts:
-    """The labels translators stored for these names and values in `language`: one query."""
+    """The labels translators stored for these names and values in `language`: one query.
+
+    Ring sizes show in `ring_scale` (catalog.ring_sizes.shopper_scale of the request), else in
+    the language's usual scale."""
     names = {name for name in names if name}
     values = {value for value in values if value}
-    texts = OptionTexts(language=language)
+    texts = OptionTexts(language=language, ring_scale=ring_scale)
     if not names and not values:
         return texts
     translation_model = OptionLabel._parler_meta.root_model
@@ -353,13 +391,15 @@ def option_texts(
     return texts
 
 
-def option_texts_for_variants(variants: Iterable, *, language: str) -> OptionTexts:
+def option_texts_for_variants(
+    variants: Iterable, *, language: str, ring_scale: str | None = None
+) -> OptionTexts:
     """Labels for the option values of these variants: one query."""
     variants = list(variants)
     values = [
         v for variant in variants for v in (variant.option1, variant.option2, variant.option3)
     ]
-    return option_texts(values=values, language=language)
+    return option_texts(values=values, language=language, ring_scale=ring_scale)
 
 
 def product_option_sources(product: Product) -> tuple[list[str], list[str]]:
@@ -373,14 +413,16 @@ def product_option_sources(product: Product) -> tuple[list[str], list[str]]:
     return names, values
 
 
-def option_texts_for_product(product, variants: Iterable, *, language: str) -> OptionTexts:
+def option_texts_for_product(
+    product, variants: Iterable, *, language: str, ring_scale: str | None = None
+) -> OptionTexts:
     """Labels for a product's option names and its variants' values: one query."""
     variants = list(variants)
     names = [product.option1_name, product.option2_name, product.option3_name]
     values = [
         v for variant in variants for v in (variant.option1, variant.option2, variant.option3)
     ]
-    return option_texts(names=names, values=values, language=language)
+    return option_texts(names=names, values=values, language=language, ring_scale=ring_scale)
 
 
 def catalog_option_sources() -> dict[str, set[str]]:

@@ -20,7 +20,8 @@ from . import selectors
 from .cache import listing_cached
 from .forms import SORT_CHOICES, ListingFilterForm
 from .models import Category, Collection, Product
-from .option_labels import OptionTexts, option_texts_for_product
+from .option_labels import OptionTexts, is_ring_size, option_texts_for_product
+from .ring_sizes import shopper_scale
 from .signals import announce_product_viewed
 from .templatetags.storefront import LOW_STOCK, availability_label
 
@@ -259,14 +260,19 @@ def _option_groups(product: Product, variants: list, selected, texts: OptionText
     """The product's named options (Metal, Ring size...) with their values in variant order.
 
     Each value keeps its source text (what the variant picker matches variants on) beside the
-    label shown in the shopper's language."""
+    label shown in the shopper's language; a ring size reads in the shopper's scale, with the
+    catalog's size beside it ("54 (US 7)"), in the select's own text where every shopper and
+    screen reader gets it."""
     groups = []
     for index in (1, 2, 3):
         values = []
+        ring_values = set()
         for variant in variants:
             value = getattr(variant, f"option{index}")
             if value and value not in values:
                 values.append(value)
+            if value and is_ring_size(variant, value):
+                ring_values.add(value)
         if not values:
             continue
         name = texts.name(getattr(product, f"option{index}_name")) or _("Option %(number)d") % {
@@ -277,7 +283,15 @@ def _option_groups(product: Product, variants: list, selected, texts: OptionText
                 "index": index,
                 "name": name,
                 "values": values,
-                "choices": [{"value": value, "label": texts.value(value)} for value in values],
+                "choices": [
+                    {
+                        "value": value,
+                        "label": texts.ring_size(value)
+                        if value in ring_values
+                        else texts.value(value),
+                    }
+                    for value in values
+                ],
                 "selected": getattr(selected, f"option{index}", "") if selected else "",
             }
         )
@@ -332,7 +346,9 @@ def product_detail(request: HttpRequest, handle: str) -> HttpResponse:
     images = list(product.images.all())
     image_index = {image.pk: position for position, image in enumerate(images)}
     selected = _select_variant(request, variants)
-    option_texts = option_texts_for_product(product, variants, language=language)
+    option_texts = option_texts_for_product(
+        product, variants, language=language, ring_scale=shopper_scale(request)
+    )
     option_groups = _option_groups(product, variants, selected, option_texts)
 
     def money(amount):

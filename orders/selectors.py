@@ -283,8 +283,9 @@ def product_display_name(product, *, language: str) -> str:
     return product.safe_translation_getter("name", any_language=True) or product.handle
 
 
-def cart_summary(cart, *, language: str) -> CartSummary:
-    """The cart's lines with names in `language`, images, prices and stock problems.
+def cart_summary(cart, *, language: str, ring_scale: str | None = None) -> CartSummary:
+    """The cart's lines with names in `language`, images, prices and stock problems; ring sizes
+    in `ring_scale` (the shopper's, catalog.ring_sizes), else the language's usual scale.
 
     Five queries whatever the number of lines (lines with variants and products, product
     translations, product images, option labels); none without a cart.
@@ -297,7 +298,9 @@ def cart_summary(cart, *, language: str) -> CartSummary:
         .prefetch_related("variant__product__translations", "variant__product__images")
         .order_by("added_at", "id")
     )
-    option_texts = option_texts_for_variants([line.variant for line in lines], language=language)
+    option_texts = option_texts_for_variants(
+        [line.variant for line in lines], language=language, ring_scale=ring_scale
+    )
     for line in lines:
         variant = line.variant
         product = variant.product

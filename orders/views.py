@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import ProductVariant
+from catalog.ring_sizes import remember_country, shopper_scale
 from shop.language import request_language
 from shop.params import safe_next_url
 
@@ -40,7 +41,9 @@ def _cart(request: HttpRequest):
 
 
 def _summary(request: HttpRequest):
-    return selectors.cart_summary(_cart(request), language=request_language(request))
+    return selectors.cart_summary(
+        _cart(request), language=request_language(request), ring_scale=shopper_scale(request)
+    )
 
 
 def _form_error(form) -> str:
@@ -91,7 +94,8 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return _cart_add_failed(request, error.message, next_url)
     messages.success(
         request,
-        _("Added %(name)s to your bag.") % {"name": services.variant_display_name(variant)},
+        _("Added %(name)s to your bag.")
+        % {"name": services.variant_display_name(variant, ring_scale=shopper_scale(request))},
     )
     return redirect(next_url or "orders:cart")
 
@@ -177,6 +181,10 @@ def checkout_details(request: HttpRequest) -> HttpResponse:
         form = CheckoutDetailsForm(request.POST, user=request.user)
         if form.is_valid():
             _save_checkout_state(request, **form.session_data())
+            address = _address_from_state(request, _checkout_state(request))
+            if address is not None:
+                # Ring sizes show in the scale of the country the order ships to from now on.
+                remember_country(request.session, address.country)
             return redirect("orders:checkout_shipping")
     else:
         form = CheckoutDetailsForm(initial=initial, user=request.user)

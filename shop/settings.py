@@ -281,6 +281,9 @@ SHOP_DEFAULT_CURRENCY_BY_LANGUAGE = {
 }
 SHOP_NAME = env.str("SHOP_NAME", default="Aurelia Jewellery")
 SHOP_PRODUCTS_PER_PAGE = env.int("SHOP_PRODUCTS_PER_PAGE", default=24)
+# The scale the catalog's ring sizes are written in (US, UK, EU, JP or CN): US is what Shopify
+# catalogs use. Shoppers read sizes converted to their own scale (catalog.ring_sizes).
+SHOP_RING_SIZE_SCALE = env.str("SHOP_RING_SIZE_SCALE", default="US")
 # Facet and result counts of a listing are cached this long (and dropped on any catalog write).
 SHOP_LISTING_CACHE_SECONDS = env.int("SHOP_LISTING_CACHE_SECONDS", default=300)
 # Dotted path of the payment gateway (orders.payments.PaymentGateway); the default test gateway

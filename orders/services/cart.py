@@ -26,10 +26,14 @@ from .errors import CartError, OutOfStock, ProductUnavailable
 MAX_LINE_QUANTITY = 99
 
 
-def variant_display_name(variant: ProductVariant) -> str:
+def variant_display_name(variant: ProductVariant, *, ring_scale: str | None = None) -> str:
+    """The product's name and the variant's options in the active language; its ring size in
+    `ring_scale` (the shopper's), else the language's usual scale."""
     language = content_language()
     name = product_display_name(variant.product, language=language)
-    title = option_texts_for_variants([variant], language=language).variant_title(variant)
+    title = option_texts_for_variants(
+        [variant], language=language, ring_scale=ring_scale
+    ).variant_title(variant)
     return f"{name} ({title})" if title else name
 
 

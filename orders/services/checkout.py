@@ -31,6 +31,7 @@ from django_countries import countries
 
 from catalog.models import Product, ProductVariant, PublicationStatus
 from catalog.option_labels import option_texts_for_variants
+from catalog.ring_sizes import scale_for
 from catalog.stock import StockShort, stock_lock, stock_take
 from shop.events import after_commit
 
@@ -377,9 +378,12 @@ def _place_locked(
     order.save()
     attempt.order = order
     order_lines = []
-    # The snapshot keeps the options as the shopper read them, in the order's language.
+    # The snapshot keeps the options as the shopper read them, in the order's language, with
+    # ring sizes in the scale of the country it ships to and the catalog's size beside them.
     option_texts = option_texts_for_variants(
-        [variants[line.variant_id] for line in lines], language=language
+        [variants[line.variant_id] for line in lines],
+        language=language,
+        ring_scale=scale_for(language, address.country),
     )
     for line in lines:
         variant = variants[line.variant_id]
