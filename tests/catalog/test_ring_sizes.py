@@ -363,3 +363,22 @@ def test_another_page_kind_has_no_size_table(client, guide):
     body = client.get("/en/pages/shipping/").content.decode()
 
     assert "ring-sizes__table" not in body
+
+
+@pytest.mark.django_db
+def test_signing_in_gives_the_session_the_default_addresss_country(client, ring):
+    from customers.models import Address
+    from tests.factories import UserFactory
+
+    # Given an English-speaking customer whose default address is in London
+    customer = UserFactory(email="ada@example.com")
+    Address.objects.create(
+        user=customer, full_name="Ada", line1="1 Road", city="London", country="GB", is_default=True
+    )
+    assert options(client.get("/en/p/band/").content.decode()) == ["6", "7", "7.5"]
+
+    # When she signs in
+    client.force_login(customer)
+
+    # Then ring sizes are in the UK scale
+    assert options(client.get("/en/p/band/").content.decode())[1] == "N½ (US 7)"
