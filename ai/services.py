@@ -41,7 +41,8 @@ Recommendations (issue 5): ai.recommend.serving, ai.recommend.jobs
 Review sentiment (issue 6): ai.sentiment.*, language detection in the kernel (shop.text_language)
     detect_language(text), score_texts(texts), score_review(review), extract_aspects,
     sentiment_score_reviews(...) (now), sentiment_score_reviews_start(...) (a job, on commit),
-    sentiment_train(...), start_sentiment_training(...).
+    sentiment_train(...), start_sentiment_training(...) (the backend of AI_SENTIMENT_BACKEND:
+    fine-tuning e5 runs on the training queue).
 
 Heavy libraries load on first use only (numpy models; torch for the transformers backend;
 scipy for recommender training); nothing here imports TensorFlow.
@@ -101,6 +102,7 @@ from .search.suggest import search_autocomplete
 from .sentiment.aspects import ASPECT_LABELS, ASPECTS, extract_aspects
 from .sentiment.backends import SentimentBackendError
 from .sentiment.jobs import (
+    JOB_SENTIMENT_FINETUNE,
     JOB_SENTIMENT_SCORE,
     JOB_SENTIMENT_TRAIN,
     score_review,
@@ -117,6 +119,7 @@ __all__ = [
     "JOB_RECOMMEND_TRAIN",
     "JOB_SEARCH_REINDEX",
     "JOB_SEARCH_REINDEX_DIRTY",
+    "JOB_SENTIMENT_FINETUNE",
     "JOB_SENTIMENT_SCORE",
     "JOB_SENTIMENT_TRAIN",
     "EmbeddingBackendError",
