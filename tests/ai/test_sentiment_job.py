@@ -24,6 +24,7 @@ from ai.models import Capability, ModelVersion
 from ai.sentiment import backends, finetuning, seed
 from ai.sentiment.e5.finetune import review_input
 from ai.sentiment.e5.inference import E5SentimentScorer
+from ai.sentiment.training import train_sentiment
 from reviews.models import Review, ReviewStatus
 from shop.jobs import JobReporter, job_retry, job_start
 from tests.factories import ProductFactory
@@ -74,9 +75,7 @@ STEPS = 4  # 30 training reviews (15 held out), one epoch, batches of 8
 
 def _stars_by_input() -> dict[str, int]:
     return {
-        review_input(title, text): stars
-        for rows in REVIEWS.values()
-        for title, text, stars in rows
+        review_input(title, text): stars for rows in REVIEWS.values() for title, text, stars in rows
     }
 
 
@@ -252,6 +251,12 @@ def test_the_activated_artifact_is_served_and_an_equal_rerun_stays_inactive(
     assert second.result["activated"] is False
     assert ModelVersion.objects.get(is_active=True, capability=Capability.SENTIMENT).version == 1
 
+    # The n-gram backend's training measures the fine-tuned model in use with its decision rule
+    ngram = train_sentiment()
+    assert ngram["compared_with"] == "v1"
+    assert ngram["compared_metrics"]["examples"] == ngram["test_reviews"]
+    assert "polar_as_neutral" in ngram["compared_metrics"]  # evaluation.measure's
+
 
 def test_a_job_stopped_after_a_checkpoint_resumes_on_retry_to_the_same_result(
     rated_reviews, eager_celery, django_capture_on_commit_callbacks, in_use, monkeypatch
@@ -334,9 +339,7 @@ def test_the_fine_tuning_task_is_routed_to_the_training_queue(
     assert sent == [("ai.job.sentiment.train", "celery")]
 
 
-def test_without_the_e5_weights_the_setting_falls_back_to_the_ngram_model(
-    monkeypatch, settings
-):
+def test_without_the_e5_weights_the_setting_falls_back_to_the_ngram_model(monkeypatch, settings):
     monkeypatch.setattr(backends, "e5_available", lambda: False)
 
     assert backends.training_backend() == "ngram-logreg"
