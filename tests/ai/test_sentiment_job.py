@@ -302,6 +302,23 @@ def test_a_job_stopped_after_a_checkpoint_resumes_on_retry_to_the_same_result(
         assert np.allclose(value.numpy(), resumed[name].numpy()), name
 
 
+def test_every_attempt_of_a_job_works_in_the_folder_of_its_first(db, settings):
+    from shop.models import Job
+
+    first = job_start(kind=services.JOB_SENTIMENT_FINETUNE)
+    Job.objects.filter(pk=first.pk).update(status="failed")
+    second = job_retry(job=Job.objects.get(pk=first.pk))
+    Job.objects.filter(pk=second.pk).update(status="cancelled")
+    third = job_retry(job=Job.objects.get(pk=second.pk))
+    other = job_start(kind=services.JOB_SENTIMENT_FINETUNE, force=True)
+
+    folder = finetuning.job_folder(first.pk)
+    assert finetuning.job_folder(second.pk) == finetuning.job_folder(third.pk) == folder
+    assert folder.parent == Path(settings.AI_SENTIMENT_DIR) / "e5"
+    assert folder.name.startswith(f"job-{first.pk}-")
+    assert finetuning.job_folder(other.pk) != folder
+
+
 def test_the_fine_tuning_task_is_routed_to_the_training_queue(
     rated_reviews, django_capture_on_commit_callbacks, monkeypatch, settings
 ):
