@@ -130,19 +130,19 @@ def finetune_sentiment(
     report = progress or (lambda done, total, message="": None)
     folder = Path(folder) if folder is not None else new_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    settings_config = finetune_config(config)
+    run_config = finetune_config(config)
     reviews = _reviews(folder, rows)
     examples = [
         Example(text=text, stars=stars, language=language, title=title)
         for title, text, stars, language in reviews
     ]
-    train_idx, test_idx = split_validation(examples, test_share, settings_config.seed)
+    train_idx, test_idx = split_validation(examples, test_share, run_config.seed)
     if not test_idx:
         # Every (language, stars) group too small to hold one out: stratify by sentiment only.
         train_idx, test_idx = stratified_split(
             [label_for_stars(example.stars) for example in examples],
             test_share=test_share,
-            seed=settings_config.seed,
+            seed=run_config.seed,
         )
     train = [examples[i] for i in train_idx]
     test = [examples[i] for i in test_idx]
@@ -154,7 +154,7 @@ def finetune_sentiment(
         steps_total[0] = total
         report(done, total + max(1, round(total * MEASURING_SHARE)), message)
 
-    result = fine_tune(train, settings_config, checkpoint_dir=folder, progress=training_progress)
+    result = fine_tune(train, run_config, checkpoint_dir=folder, progress=training_progress)
     train_seconds = time.perf_counter() - started
     total = steps_total[0] or result.steps
     report(total, total + max(1, round(total * MEASURING_SHARE)), "Measuring on held-out reviews")
@@ -187,7 +187,7 @@ def finetune_sentiment(
         parameters={
             "backend": BACKEND_E5,
             "kind": "e5-finetuned",
-            **{key: value for key, value in asdict(settings_config).items() if key != "threads"},
+            **{key: value for key, value in asdict(run_config).items() if key != "threads"},
             "decision_margin": result.rule.margin,
             "train_reviews": len(train),
             "test_reviews": len(test),
