@@ -41,7 +41,8 @@ Recommendations (issue 5): ai.recommend.serving, ai.recommend.jobs
 Review sentiment (issue 6): ai.sentiment.*, language detection in the kernel (shop.text_language)
     detect_language(text), score_texts(texts), score_review(review), extract_aspects,
     sentiment_score_reviews(...) (now), sentiment_score_reviews_start(...) (a job, on commit),
-    sentiment_train(...), start_sentiment_training(...).
+    sentiment_train(...), start_sentiment_training(...) (the backend of AI_SENTIMENT_BACKEND:
+    fine-tuning e5 runs on the training queue).
 
 Shop assistant, understanding (issue 14): ai.assistant.entities, ai.assistant.help
     assistant_extract_entities(text, language=..., currency=...) -> Entities: order numbers,
@@ -112,6 +113,7 @@ from .search.suggest import search_autocomplete
 from .sentiment.aspects import ASPECT_LABELS, ASPECTS, extract_aspects
 from .sentiment.backends import SentimentBackendError
 from .sentiment.jobs import (
+    JOB_SENTIMENT_FINETUNE,
     JOB_SENTIMENT_SCORE,
     JOB_SENTIMENT_TRAIN,
     score_review,
@@ -128,6 +130,7 @@ __all__ = [
     "JOB_RECOMMEND_TRAIN",
     "JOB_SEARCH_REINDEX",
     "JOB_SEARCH_REINDEX_DIRTY",
+    "JOB_SENTIMENT_FINETUNE",
     "JOB_SENTIMENT_SCORE",
     "JOB_SENTIMENT_TRAIN",
     "EmbeddingBackendError",

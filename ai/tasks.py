@@ -63,6 +63,18 @@ def sentiment_train(*, reporter: JobReporter) -> dict:
     return sentiment_jobs.sentiment_train(progress=reporter)
 
 
+@job_kind(
+    sentiment_jobs.JOB_SENTIMENT_FINETUNE,
+    label=_("Fine-tune review sentiment (multilingual transformer)"),
+    startable=True,
+)
+def sentiment_finetune(*, reporter: JobReporter, config: dict | None = None) -> dict:
+    """Runs on the training queue (CELERY_TASK_ROUTES); a retry resumes from its checkpoint."""
+    return sentiment_jobs.sentiment_finetune(
+        job_id=reporter.job_id, progress=reporter, config=config
+    )
+
+
 # --- recommendations (issue 5) -----------------------------------------------------------------
 @job_kind(recommend_jobs.JOB_RECOMMEND_TRAIN, label=_("Train recommendations"), startable=True)
 def recommend_train(*, reporter: JobReporter, **overrides) -> dict:

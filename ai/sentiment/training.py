@@ -1,4 +1,5 @@
-"""The training job's work: fit the default sentiment model on the store's rated reviews.
+"""The "ngram-logreg" training job's work: fit the encoder + char n-grams classifier on the
+store's rated reviews (finetuning.py fine-tunes e5 instead; AI_SENTIMENT_BACKEND chooses).
 
 Stars are the labels (1-2 negative, 3 neutral, 4-5 positive). A stratified share of the reviews
 is held out; the new model and the model in use now (the active version, or the built-in model)
@@ -21,7 +22,8 @@ from ai.registry import model_version_active, model_version_register
 from reviews.selectors import rated_reviews_for_training
 from shop.text_language import detect_language
 
-from .backends import clear_cache, get_scorer, models_dir
+from .backends import BACKEND_NGRAM, clear_cache, get_scorer, models_dir
+from .evaluation import measure
 from .model import LABELS, SentimentModel, evaluate, label_for_stars
 from .scoring import review_text
 
@@ -31,6 +33,18 @@ MIN_PER_CLASS = 3
 
 class NotEnoughReviews(ValueError):
     pass
+
+
+def check_enough_reviews(labels: list[str]) -> None:
+    """Raises NotEnoughReviews (saying what is missing) unless `labels` can train a model."""
+    counts = Counter(labels)
+    if len(labels) < MIN_REVIEWS or any(counts[label] < MIN_PER_CLASS for label in LABELS):
+        raise NotEnoughReviews(
+            f"Training needs at least {MIN_REVIEWS} rated reviews with at least {MIN_PER_CLASS} "
+            f"of each sentiment (1-2, 3 and 4-5 stars); the store has {len(labels)} "
+            f"({counts['negative']} negative, {counts['neutral']} neutral, "
+            f"{counts['positive']} positive)."
+        )
 
 
 def stratified_split(labels: list[str], *, test_share: float, seed: int) -> tuple[list, list]:
@@ -69,14 +83,7 @@ def train_sentiment(
         language or detect_language(text)
         for text, (_title, _body, _stars, language) in zip(texts, rows, strict=True)
     ]
-    counts = Counter(labels)
-    if len(rows) < MIN_REVIEWS or any(counts[label] < MIN_PER_CLASS for label in LABELS):
-        raise NotEnoughReviews(
-            f"Training needs at least {MIN_REVIEWS} rated reviews with at least {MIN_PER_CLASS} "
-            f"of each sentiment (1-2, 3 and 4-5 stars); the store has {len(rows)} "
-            f"({counts['negative']} negative, {counts['neutral']} neutral, "
-            f"{counts['positive']} positive)."
-        )
+    check_enough_reviews(labels)
     report = progress or (lambda done, total, message="": None)
     train_idx, test_idx = stratified_split(labels, test_share=test_share, seed=seed)
 
@@ -116,9 +123,10 @@ def train_sentiment(
     current = get_scorer(fresh=True)
     if isinstance(current, SentimentModel) and current.vector_kind == model.vector_kind:
         current_probabilities = current.predict_proba(test_texts, vectors=vectors[test_idx])
+        current_metrics = evaluate(truth, current_probabilities)
     else:
-        current_probabilities = current.predict_proba(test_texts)
-    current_metrics = evaluate(truth, current_probabilities)
+        # Another kind of model (a fine-tuned e5 one is measured with its decision rule).
+        current_metrics, _per_language = measure(current, test_texts, truth, test_languages)
     better = new_metrics["macro_f1"] > current_metrics["macro_f1"]
 
     folder = models_dir()
@@ -128,6 +136,7 @@ def train_sentiment(
     version = model_version_register(
         capability=Capability.SENTIMENT,
         parameters={
+            "backend": BACKEND_NGRAM,
             **model.describe(),
             "train_reviews": len(train_idx),
             "test_reviews": len(test_idx),

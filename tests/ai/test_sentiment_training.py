@@ -74,6 +74,8 @@ NEGATIVE = [
 def _fresh_sentiment(settings, tmp_path):
     settings.AI_SENTIMENT_MODEL = ""
     settings.AI_SENTIMENT_DIR = str(tmp_path / "sentiment")
+    # These are the n-gram backend's tests (e5 fine-tuning, the default: test_sentiment_job.py).
+    settings.AI_SENTIMENT_BACKEND = "ngram-logreg"
     backends._cache.clear()
     backends._active.update({"checked": 0.0, "key": None, "path": ""})
     yield

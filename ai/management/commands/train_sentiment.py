@@ -1,13 +1,15 @@
-"""`manage.py train_sentiment`: trains the review sentiment model on the store's rated reviews
-in this process, with a progress bar, and prints the held-out metrics. Recorded as an AI job and
-a sentiment model version like a training started from the admin; the new version is activated
-only if it beats the model in use on the held-out reviews."""
+"""`manage.py train_sentiment [--backend e5-finetune|ngram-logreg]`: trains the review
+sentiment model on the store's rated reviews in this process (the foreground, not the training
+queue), with a progress bar, and prints the held-out metrics. The backend is AI_SENTIMENT_BACKEND's
+unless given. Recorded as a job and a sentiment model version like a training started from the
+admin; the new version is activated only if it beats the model in use on the held-out reviews."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from ai.sentiment.jobs import JOB_SENTIMENT_TRAIN
+from ai.sentiment.backends import TRAINING_BACKENDS, SentimentBackendError
+from ai.sentiment.jobs import training_job_kind
 from shop.jobs import job_run_here
 from shop.models import JobStatus
 
@@ -22,7 +24,22 @@ class Command(BaseCommand):
         "neutral, 4-5 positive), measure it on held-out reviews and activate it if it is better."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--backend",
+            choices=TRAINING_BACKENDS,
+            help=_(
+                "e5-finetune: fine-tune the multilingual transformer (minutes to half an hour); "
+                "ngram-logreg: the sentence encoder + character n-grams classifier (fast). "
+                "Default: the AI_SENTIMENT_BACKEND setting."
+            ),
+        )
+
     def handle(self, *args, **options):
+        try:
+            kind = training_job_kind(options.get("backend"))
+        except SentimentBackendError as exc:
+            raise CommandError(str(exc)) from exc
         bar = tqdm(
             total=100,
             unit="%",
@@ -39,7 +56,7 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            job = job_run_here(kind=JOB_SENTIMENT_TRAIN, progress=progress)
+            job = job_run_here(kind=kind, progress=progress)
         finally:
             bar.close()
         if job.status != JobStatus.SUCCEEDED:
@@ -67,6 +84,13 @@ class Command(BaseCommand):
                 f"{_fmt(values.get('binary_accuracy')):>11} {values.get('examples', 0):>6}"
             )
         lines.append("")
+        if result.get("steps"):
+            lines.append(
+                _("Fine-tuned for %(steps)d steps (resumed at step %(resumed)d).")
+                % {"steps": result["steps"], "resumed": result.get("resumed_from_step", 0)}
+                if result.get("resumed_from_step")
+                else _("Fine-tuned for %(steps)d steps.") % {"steps": result["steps"]}
+            )
         if result.get("activated"):
             lines.append(
                 _("Sentiment model version %(version)s is now active (job %(job)s).")
