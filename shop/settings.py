@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "events",
     "content",
     "ai",
+    # The shop assistant (issue 14): conversations, dialogue, API; above ai (its facade only).
+    "assistant",
     # The demo store (seed_demo): the top layer, imports every app, none imports it.
     "demo",
 ]
