@@ -485,6 +485,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         "writes": env.str("API_THROTTLE_WRITES", default="60/min"),
+        # Messages to the shop assistant (POST /api/v1/assistant/messages/), per client.
+        "assistant": env.str("API_THROTTLE_ASSISTANT", default="30/min"),
     },
 }
 # API tokens (customers.ApiToken): a token expires this many days after it is made (0: never);
@@ -502,6 +504,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 COUNTRIES_FIRST = ["US", "GB", "FR", "DE", "ES", "CN", "JP", "AE"]
+
+# --- Shop assistant (issue 14) ----------------------------------------------------------------
+# The longest message a shopper may send to the chat (characters).
+ASSISTANT_MAX_MESSAGE_CHARS = env.int("ASSISTANT_MAX_MESSAGE_CHARS", default=1000)
+# A staff reply is also e-mailed when the shopper has not been seen in the chat for this long.
+ASSISTANT_AWAY_MINUTES = env.int("ASSISTANT_AWAY_MINUTES", default=5)
+# Guests' order look-ups (number + e-mail): after this many failures within the window, per
+# session and per order number, look-ups are refused until the window ends.
+ASSISTANT_ORDER_LOOKUP_MAX_FAILURES = env.int("ASSISTANT_ORDER_LOOKUP_MAX_FAILURES", default=5)
+ASSISTANT_ORDER_LOOKUP_WINDOW_SECONDS = env.int(
+    "ASSISTANT_ORDER_LOOKUP_WINDOW_SECONDS", default=3600
+)
+# What the assistant promises when it hands a conversation to people ("usually within N hours").
+ASSISTANT_HANDOFF_REPLY_HOURS = env.int("ASSISTANT_HANDOFF_REPLY_HOURS", default=24)
 
 # --- Translators (django-rosetta) -------------------------------------------------------------
 ROSETTA_ACCESS_CONTROL_FUNCTION = "shop.permissions.can_translate"
