@@ -300,6 +300,9 @@ SHOP_ORDER_EMAILS_VIA_CELERY = env.bool("SHOP_ORDER_EMAILS_VIA_CELERY", default=
 SHOP_ORDER_EMAIL_RETRY_SECONDS = env.int("SHOP_ORDER_EMAIL_RETRY_SECONDS", default=300)
 # ...for orders paid (or shipped) at most this many days ago: older ones are never e-mailed.
 SHOP_ORDER_EMAIL_RETRY_DAYS = env.int("SHOP_ORDER_EMAIL_RETRY_DAYS", default=3)
+# Shoppers may ask to return a delivered order for this many days after its delivery (the
+# delivery date is the order's "delivered" status event).
+SHOP_RETURN_WINDOW_DAYS = env.int("SHOP_RETURN_WINDOW_DAYS", default=30)
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
