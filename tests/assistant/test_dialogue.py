@@ -198,4 +198,3 @@ def test_the_reply_is_in_the_language_of_the_message_not_the_page():
     assert result.reply.language == "de"
     conversation.refresh_from_db()
     assert conversation.language == "de"
-
