@@ -41,6 +41,13 @@ Review sentiment (issue 6): ai.sentiment.*, language detection in the kernel (sh
     sentiment_score_reviews(...) (now), sentiment_score_reviews_start(...) (a job, on commit),
     sentiment_train(...), start_sentiment_training(...).
 
+Shop assistant, understanding (issue 14): ai.assistant.entities, ai.assistant.help
+    assistant_extract_entities(text, language=..., currency=...) -> Entities: order numbers,
+    e-mails, metals, stones, categories, sizes, prices (base currency), countries, products
+    named, and the product words for search_products.
+    assistant_help_answer(question, language=..., limit=3) -> [HelpHit]: the store pages and
+    FAQ entries answering a question, by meaning and by words, with a snippet and the URL.
+
 Heavy libraries load on first use only (numpy models; torch for the transformers backend;
 scipy for recommender training); nothing here imports TensorFlow.
 """
@@ -49,6 +56,10 @@ from __future__ import annotations
 
 from shop.text_language import detect_language
 
+from .assistant.entities import Entities
+from .assistant.entities import extract_entities as assistant_extract_entities
+from .assistant.help import HelpHit
+from .assistant.help import help_answer as assistant_help_answer
 from .embeddings import EmbeddingBackendError
 from .index import VectorIndexUnavailable
 from .jobs import (
@@ -117,6 +128,8 @@ __all__ = [
     "JOB_SENTIMENT_SCORE",
     "JOB_SENTIMENT_TRAIN",
     "EmbeddingBackendError",
+    "Entities",
+    "HelpHit",
     "Job",
     "JobCancelled",
     "JobReporter",
@@ -125,6 +138,8 @@ __all__ = [
     "SentimentBackendError",
     "Suggestion",
     "VectorIndexUnavailable",
+    "assistant_extract_entities",
+    "assistant_help_answer",
     "bought_by",
     "bought_together",
     "cart_suggestions",

@@ -126,3 +126,57 @@ def order_emails_send_pending(*, now: datetime | None = None) -> int:
             except Exception:
                 logger.exception("Could not send the %s e-mail of order %s", kind, order_id)
     return sent
+
+
+# --- Return requests --------------------------------------------------------------------------
+
+RETURN_KINDS = ("return_approved", "return_refunded")
+
+
+def build_return_email(*, return_request, kind: str) -> EmailMultiAlternatives:
+    """The shopper's news about their return request, in the order's language."""
+    if kind not in RETURN_KINDS:
+        raise ValueError(f"Unknown return e-mail {kind!r}")
+    order = return_request.order
+    with translation.override(order.language):
+        amounts = order_amounts(order, language=order.language)
+        context = {
+            "order": order,
+            "return_request": return_request,
+            "lines": list(order.lines.all()),
+            "amounts": amounts,
+            "order_url": order_link(order),
+            "shop_name": settings.SHOP_NAME,
+            "site_url": settings.SITE_URL,
+            "language": order.language,
+        }
+        subject = " ".join(render_to_string(f"emails/orders/{kind}_subject.txt", context).split())
+        text = render_to_string(f"emails/orders/{kind}.txt", context)
+        html = render_to_string(f"emails/orders/{kind}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[order.email],
+        headers={"Content-Language": order.language},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def return_email_send(*, return_request_id: int, kind: str) -> bool:
+    """Sends the e-mail for a decision still in force (a request approved then rejected before
+    the e-mail went out gets no "approved" e-mail); returns whether it sent one."""
+    from .models import ReturnRequest
+
+    wanted = {"return_approved": "approved", "return_refunded": "refunded"}[kind]
+    return_request = (
+        ReturnRequest.objects.select_related("order")
+        .prefetch_related("order__lines")
+        .filter(pk=return_request_id)
+        .first()
+    )
+    if return_request is None or return_request.status != wanted:
+        return False
+    build_return_email(return_request=return_request, kind=kind).send()
+    return True

@@ -332,3 +332,74 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.amount} {self.currency} {self.status}"
+
+
+class ReturnRequest(models.Model):
+    """A shopper's request to send back a delivered order, decided by the merchant.
+
+    requested -> approved -> refunded, or requested -> rejected. At most one request per order
+    is open (requested or approved) at a time, enforced by the database too, so a double
+    submit (page and chat at once) cannot open two. The refund itself is the order's refund
+    (orders.services.order_refund: through the gateway, stock back).
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        REFUNDED = "refunded", _("Refunded")
+
+    OPEN = (Status.REQUESTED, Status.APPROVED)
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="return_requests", verbose_name=_("order")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+    )
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
+    note = models.CharField(_("note to the shopper"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
+        ordering = ("-created_at", "-id")
+        # Approving and rejecting need change_returnrequest; refunding gives money back and
+        # needs orders.refund_order, like cancelling and refunding an order.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status__in=["requested", "approved"]),
+                name="one_open_return_request_per_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} {self.status}" if self.order_id else f"Return {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

@@ -61,6 +61,36 @@ def queue_order_email(*, order, kind: str) -> None:
         after_commit(_send_inline, order.pk, kind)
 
 
+@shared_task(
+    name="orders.send_return_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_return_email_task(return_request_id: int, kind: str) -> bool:
+    from .emails import return_email_send
+
+    return return_email_send(return_request_id=return_request_id, kind=kind)
+
+
+def _send_return_inline(return_request_id: int, kind: str) -> None:
+    from .emails import return_email_send
+
+    try:
+        return_email_send(return_request_id=return_request_id, kind=kind)
+    except Exception:
+        # The decision is recorded; the shopper still sees it on their order page.
+        logger.exception("Could not send the %s e-mail of return %s", kind, return_request_id)
+
+
+def queue_return_email(*, return_request, kind: str) -> None:
+    """Tells the shopper about their return request once the decision has committed."""
+    if getattr(settings, "SHOP_ORDER_EMAILS_VIA_CELERY", False):
+        after_commit(send_return_email_task.delay, return_request.pk, kind)
+    else:
+        after_commit(_send_return_inline, return_request.pk, kind)
+
+
 @shared_task(name="orders.cleanup_guest_carts")
 def cleanup_guest_carts() -> int:
     """Nightly (Celery beat): deletes guest bags whose session is gone (see

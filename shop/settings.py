@@ -300,6 +300,9 @@ SHOP_ORDER_EMAILS_VIA_CELERY = env.bool("SHOP_ORDER_EMAILS_VIA_CELERY", default=
 SHOP_ORDER_EMAIL_RETRY_SECONDS = env.int("SHOP_ORDER_EMAIL_RETRY_SECONDS", default=300)
 # ...for orders paid (or shipped) at most this many days ago: older ones are never e-mailed.
 SHOP_ORDER_EMAIL_RETRY_DAYS = env.int("SHOP_ORDER_EMAIL_RETRY_DAYS", default=3)
+# Shoppers may ask to return a delivered order for this many days after its delivery (the
+# delivery date is the order's "delivered" status event).
+SHOP_RETURN_WINDOW_DAYS = env.int("SHOP_RETURN_WINDOW_DAYS", default=30)
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -485,6 +488,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         "writes": env.str("API_THROTTLE_WRITES", default="60/min"),
+        # Messages to the shop assistant (POST /api/v1/assistant/messages/), per client.
+        "assistant": env.str("API_THROTTLE_ASSISTANT", default="30/min"),
     },
 }
 # API tokens (customers.ApiToken): a token expires this many days after it is made (0: never);
@@ -502,6 +507,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 COUNTRIES_FIRST = ["US", "GB", "FR", "DE", "ES", "CN", "JP", "AE"]
+
+# --- Shop assistant (issue 14) ----------------------------------------------------------------
+# The longest message a shopper may send to the chat (characters).
+ASSISTANT_MAX_MESSAGE_CHARS = env.int("ASSISTANT_MAX_MESSAGE_CHARS", default=1000)
+# A staff reply is also e-mailed when the shopper has not been seen in the chat for this long.
+ASSISTANT_AWAY_MINUTES = env.int("ASSISTANT_AWAY_MINUTES", default=5)
+# Guests' order look-ups (number + e-mail): after this many failures within the window, per
+# session and per order number, look-ups are refused until the window ends.
+ASSISTANT_ORDER_LOOKUP_MAX_FAILURES = env.int("ASSISTANT_ORDER_LOOKUP_MAX_FAILURES", default=5)
+ASSISTANT_ORDER_LOOKUP_WINDOW_SECONDS = env.int(
+    "ASSISTANT_ORDER_LOOKUP_WINDOW_SECONDS", default=3600
+)
+# What the assistant promises when it hands a conversation to people ("usually within N hours").
+ASSISTANT_HANDOFF_REPLY_HOURS = env.int("ASSISTANT_HANDOFF_REPLY_HOURS", default=24)
 
 # --- Translators (django-rosetta) -------------------------------------------------------------
 ROSETTA_ACCESS_CONTROL_FUNCTION = "shop.permissions.can_translate"

@@ -1,5 +1,22 @@
-"""Writes of the orders app: cart, checkout (placing orders) and the order lifecycle."""
+"""Writes of the orders app: cart, checkout (placing orders), the order lifecycle and the
+after-sales actions (cancel, return, address change)."""
 
+from .aftersales import (
+    clean_shipping_address,
+    order_can_cancel,
+    order_can_change_address,
+    order_can_return,
+    order_cancel_by_customer,
+    order_change_shipping_address,
+    order_delivered_at,
+    order_open_return_request,
+    order_return_request,
+    order_return_window_ends,
+    return_request_approve,
+    return_request_refund,
+    return_request_reject,
+    return_window_days,
+)
 from .cart import (
     MAX_LINE_QUANTITY,
     cart_add,
@@ -12,6 +29,8 @@ from .cart import (
 )
 from .checkout import ShippingAddress, order_place
 from .errors import (
+    AddressChangeRefused,
+    AddressInvalid,
     CartError,
     EmptyCart,
     IdempotencyConflict,
@@ -40,6 +59,8 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "AddressChangeRefused",
+    "AddressInvalid",
     "FULFILLABLE",
     "MAX_LINE_QUANTITY",
     "TRANSITIONS",
@@ -73,4 +94,18 @@ __all__ = [
     "order_start_processing",
     "order_update_tracking",
     "variant_display_name",
+    "clean_shipping_address",
+    "order_can_cancel",
+    "order_can_change_address",
+    "order_can_return",
+    "order_cancel_by_customer",
+    "order_change_shipping_address",
+    "order_delivered_at",
+    "order_open_return_request",
+    "order_return_request",
+    "order_return_window_ends",
+    "return_request_approve",
+    "return_request_refund",
+    "return_request_reject",
+    "return_window_days",
 ]

@@ -73,3 +73,22 @@ class InvalidTransition(OrderError):
 class RefundFailed(OrderError):
     code = "refund_failed"
     http_status = 502
+
+
+class AddressInvalid(OrderError):
+    """The new shipping address is incomplete or malformed; `errors` maps each field (the names
+    of ShippingAddress) to its messages, for a form to show next to the field."""
+
+    code = "address_invalid"
+
+    def __init__(self, message, *, errors: dict[str, list[str]] | None = None, code=None):
+        self.errors = errors or {}
+        super().__init__(message, code=code)
+
+
+class AddressChangeRefused(OrderError):
+    """The new address would change what the order costs (another shipping zone, other duties
+    or taxes): the shop re-prices it, not the shopper."""
+
+    code = "contact_shop"
+    http_status = 409
