@@ -22,7 +22,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -449,27 +448,12 @@ def _intent_example_add_url(request: HttpRequest, item: analytics.Unanswered) ->
     return url + "?" + urlencode(query)
 
 
-# --- Status changes (assistant.services where it has them) --------------------------------------
+# --- Status changes -----------------------------------------------------------------------------
 
 
 def _assign(conversation: Conversation, *, staff) -> None:
-    assign = getattr(services, "conversation_assign", None)
-    if assign is not None:
-        assign(conversation=conversation, staff=staff)
-        return
-    # TODO(as-ui): remove once assistant.services.conversation_assign exists (notes/as-ui.md).
-    with transaction.atomic():
-        conversation.assigned_to = staff
-        conversation.status = ConversationStatus.ASSIGNED
-        conversation.save(update_fields=["assigned_to", "status", "updated_at"])
+    services.conversation_assign(conversation=conversation, staff=staff)
 
 
 def _close(conversation: Conversation, *, staff) -> None:
-    close = getattr(services, "conversation_close", None)
-    if close is not None:
-        close(conversation=conversation, staff=staff)
-        return
-    # TODO(as-ui): remove once assistant.services.conversation_close exists (notes/as-ui.md).
-    with transaction.atomic():
-        conversation.status = ConversationStatus.CLOSED
-        conversation.save(update_fields=["status", "updated_at"])
+    services.conversation_close(conversation=conversation, by=staff)

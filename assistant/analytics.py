@@ -29,12 +29,16 @@ UNANSWERED_LIMIT = 50
 
 
 def handed_over_q(prefix: str = "") -> Q:
-    """Conversations a person took over (or was asked for), whatever their status now."""
+    """Conversations a person took over (or was asked for), whatever their status now.
+
+    A system message is written only when the conversation is passed to the shop or closed by
+    staff (assistant.services), so it marks people's involvement too.
+    """
     return (
         Q(**{f"{prefix}status__in": (ConversationStatus.OPEN, ConversationStatus.ASSIGNED)})
         | Q(**{f"{prefix}assigned_to__isnull": False})
         | Q(**{f"{prefix}context__has_key": "handed_over_at"})
-        | Q(**{f"{prefix}messages__sender": Sender.STAFF})
+        | Q(**{f"{prefix}messages__sender__in": (Sender.STAFF, Sender.SYSTEM)})
     )
 
 

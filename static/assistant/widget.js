@@ -22,7 +22,11 @@
   var STORE_OPEN = "aurelia.assistant.open";
   var HUMAN_STATUSES = { open: true, assigned: true };
 
-  var api = root.getAttribute("data-api") || "/api/v1/assistant/";
+  // The API's root, from the address of its messages endpoint (/api/v1/assistant/messages/).
+  var api = (root.getAttribute("data-messages-url") || "/api/v1/assistant/messages/").replace(
+    /messages\/$/,
+    ""
+  );
   var language = root.getAttribute("data-language") || document.documentElement.lang || "en";
   var launcher = root.querySelector("[data-assistant-launcher]");
   var panel = root.querySelector("[data-assistant-panel]");
@@ -48,6 +52,10 @@
   var historyLoaded = false;
   var pollTimer = null;
   var busy = false;
+  var polling = false;
+  // The shopper's messages shown at once, before the server gave them an id: a later fetch
+  // that returns them (polling after a handoff) fills in the id instead of showing them twice.
+  var pending = [];
 
   function storageGet(key) {
     try {
@@ -239,6 +247,17 @@
 
   /* One message: {id, sender, text, products, actions, help, rating}. */
   function renderMessage(message) {
+    if (message.id !== undefined && message.id !== null && message.sender === "shopper") {
+      for (var i = 0; i < pending.length; i += 1) {
+        if (pending[i].text === message.text) {
+          var known = pending.splice(i, 1)[0].node;
+          shown[message.id] = true;
+          known.setAttribute("data-message-id", String(message.id));
+          if (Number(message.id) > lastId) lastId = Number(message.id);
+          return known;
+        }
+      }
+    }
     if (message.id !== undefined && message.id !== null) {
       if (shown[message.id]) return null;
       shown[message.id] = true;
@@ -316,6 +335,7 @@
       forgetConversation();
     }
     var mine = renderMessage({ sender: "shopper", text: text });
+    pending.push({ text: text, node: mine });
     setBusy(true);
     return request("POST", "messages/", body)
       .then(function (result) {
@@ -328,10 +348,9 @@
           return null;
         }
         setConversation(data.conversation);
-        if (mine && data.shopper_message) {
-          shown[data.shopper_message] = true;
-          mine.setAttribute("data-message-id", String(data.shopper_message));
-          if (Number(data.shopper_message) > lastId) lastId = Number(data.shopper_message);
+        if (data.message) {
+          // The reply comes after the shopper's message: nothing before it is still pending.
+          pending = [];
         }
         if (data.reply || (data.products && data.products.length)) {
           renderMessage({
@@ -381,11 +400,9 @@
           setStatus(status);
           return;
         }
-        var data = result.data;
-        var messages = data.messages || (data.message && typeof data.message === "object" ? [data.message] : []);
-        messages.forEach(renderMessage);
-        if (!messages.length && data.reply) renderMessage({ id: data.message, sender: "system", text: data.reply });
-        setStatus(data.status || "open");
+        // The shop's notice ("passed to the shop") arrives with the next poll.
+        setStatus(result.data.status || "open");
+        poll();
       })
       .catch(function () {
         setBusy(false);
@@ -422,12 +439,19 @@
   }
 
   function poll() {
-    pollTimer = null;
-    if (!conversation || panel.hidden || !HUMAN_STATUSES[status] || document.hidden) return;
+    if (pollTimer !== null) {
+      window.clearTimeout(pollTimer);
+      pollTimer = null;
+    }
+    if (polling || !conversation || panel.hidden || !HUMAN_STATUSES[status] || document.hidden) {
+      return;
+    }
+    polling = true;
     request("GET", "conversations/" + encodeURIComponent(conversation) + "/messages/?after=" + lastId)
       .then(function (result) {
+        polling = false;
         if (result.ok) {
-          (result.data.messages || result.data.results || []).forEach(renderMessage);
+          (result.data.messages || []).forEach(renderMessage);
           setStatus(result.data.status || status);
         } else if (result.status === 404 || result.status === 403) {
           forgetConversation();
@@ -437,6 +461,7 @@
         }
       })
       .catch(function () {
+        polling = false;
         schedulePoll();
       });
   }
