@@ -564,12 +564,14 @@ def _help(turn: Turn, context: dict, base, language: str) -> Reply:
         if len(cards) > 1 or cards[0].get("url"):
             parts.append(_("More in our help pages below."))
     if not parts:
+        action = _action("handoff", _("Talk to a person"))
+        context["pending"] = {**action, "intent": "human_agent"}
         return base(
             text=_(
                 "I could not find an answer to that in our help pages. Would you like to ask "
                 "a person from the shop?"
             ),
-            actions=[_action("handoff", _("Talk to a person"))],
+            actions=[action],
             answered=False,
         )
     return base(text=" ".join(part for part in parts if part), help=cards)
@@ -806,13 +808,12 @@ def _done_text(done: dict) -> str:
 def _execute(turn: Turn, context: dict, pending: dict, base) -> Reply:
     """Carries out the proposal the shopper confirmed, once: the same confirmation again
     answers what was done (and the orders services are idempotent themselves)."""
+    from orders.services import OrderError
     from orders.services.aftersales import (
         order_cancel_by_customer,
         order_change_shipping_address,
         order_return_request,
     )
-
-    from orders.services import OrderError
 
     context.pop("pending", None)
     kind = pending.get("kind")
