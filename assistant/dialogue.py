@@ -90,6 +90,7 @@ class Turn:
     session_key: str = ""
     currency: str = ""
     confirm: str = ""  # an action id the shopper confirmed with the button
+    dry_run: bool = False  # a suggestion for staff: nothing is carried out
 
 
 @dataclass
@@ -202,7 +203,8 @@ def _dispatch(turn: Turn, context: dict, language: str) -> Reply:
     # 1. A pending proposal: confirmed by the button (its id) or a "yes" in any language.
     pending = context.get("pending")
     if pending:
-        if turn.confirm == pending.get("id") or (not turn.confirm and is_yes(turn.text)):
+        confirmed = turn.confirm == pending.get("id") or (not turn.confirm and is_yes(turn.text))
+        if confirmed and not turn.dry_run:
             return _execute(turn, context, pending, base)
         if is_no(turn.text):
             context.pop("pending", None)
@@ -265,10 +267,11 @@ def _dispatch(turn: Turn, context: dict, language: str) -> Reply:
         return _products(turn, context, base, language)
     if intent == "product_question":
         return _product_question(turn, context, base, language)
-    if intent in ORDER_INTENTS:
-        has_order_ref = bool(_order_numbers(turn)) or turn.user is not None
-        if intent != "return_refund" or has_order_ref or context.get("verified"):
-            return _order_flow(turn, context, intent, base)
+    # "What is your return policy?" is a help question; a return of an order names it (or
+    # follows a conversation about one).
+    about_an_order = intent != "return_refund" or _order_numbers(turn) or context.get("order")
+    if intent in ORDER_INTENTS and about_an_order:
+        return _order_flow(turn, context, intent, base)
     if intent in HELP_INTENTS:
         return _help(turn, context, base, language)
     return base(

@@ -270,6 +270,28 @@ def assistant_reply(
     return TurnResult(conversation, shopper_message, reply_message, reply, handoff=reply.handoff)
 
 
+def assistant_suggest_reply(*, conversation: Conversation, text: str, understanding=None):
+    """What the assistant would answer to `text` in this conversation, for staff (the inbox's
+    suggested reply): nothing is stored and no proposed action is carried out."""
+    text = _clean_text(text)
+    if understanding is None:
+        understanding = ai_services.assistant_understand(
+            text, language_hint=conversation.language, currency=settings.SHOP_BASE_CURRENCY
+        )
+    snapshot = Conversation.objects.get(pk=conversation.pk)  # the dialogue may touch fields
+    turn = dialogue.Turn(
+        conversation=snapshot,
+        text=text,
+        understanding=understanding,
+        user=snapshot.user,
+        session_key=snapshot.session_key,
+        currency=settings.SHOP_BASE_CURRENCY,
+        dry_run=True,
+    )
+    reply, _context = dialogue.respond(turn)
+    return reply
+
+
 # --- Staff ------------------------------------------------------------------------------------
 
 

@@ -367,3 +367,22 @@ def test_an_order_cancelled_elsewhere_between_proposal_and_yes_is_explained(cust
 
     assert "shipped" in result.reply.text
     assert result.reply_message.answered is False
+
+
+def test_a_signed_in_customer_asking_the_return_policy_gets_no_return_proposal(
+    customer, delivered_order, monkeypatch
+):
+    from ai import services as ai_services
+
+    monkeypatch.setattr(
+        ai_services, "assistant_help_answer", lambda question, *, language, limit=3: []
+    )
+    result = say(
+        start(user=customer),
+        "what is your return policy?",
+        understood("return_refund"),
+        user=customer,
+    )
+
+    assert result.reply.actions == [] or result.reply.actions[0]["kind"] == "handoff"
+    assert delivered_order.return_requests.count() == 0

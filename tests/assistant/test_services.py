@@ -162,3 +162,24 @@ def test_a_conversation_of_someone_else_is_not_found(customer, other_customer):
         services.conversation_get_or_create(
             public_id=conversation.public_id, session_key="anything"
         )
+
+
+def test_a_suggested_reply_for_staff_changes_nothing(customer, alice_order):
+    conversation = start(user=customer)
+    say(
+        conversation,
+        "cancel",
+        understood("order_cancel", order_numbers=[alice_order.number]),
+        user=customer,
+    )
+    conversation.refresh_from_db()
+    messages = conversation.messages.count()
+
+    reply = services.assistant_suggest_reply(
+        conversation=conversation, text="yes", understanding=understood("x", low=True)
+    )
+
+    alice_order.refresh_from_db()
+    assert reply.text
+    assert alice_order.status == "paid"
+    assert conversation.messages.count() == messages
