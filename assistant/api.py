@@ -194,6 +194,16 @@ def _validated(serializer_class, data):
     return serializer.validated_data
 
 
+def _country_from_header(request) -> str:
+    """A guest's likely country from Accept-Language ("fr-CA" -> "CA"); "" when it names none.
+    The shopper's own words ("shipping to Japan") and their account's address come first."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "") or ""
+    first = header.split(",", 1)[0].split(";", 1)[0].strip()
+    parts = first.replace("_", "-").split("-")
+    region = parts[-1] if len(parts) > 1 else ""
+    return region.upper() if len(region) == 2 and region.isalpha() else ""
+
+
 def _message_data(message: Message) -> dict:
     return {
         "id": message.pk,
@@ -270,6 +280,7 @@ class MessageCreateView(AssistantView):
                 session_key=session_key,
                 language=language,
                 product=product,
+                country=_country_from_header(request),
             )
         except services.ConversationNotFound as error:
             raise exceptions.NotFound("No such conversation.") from error

@@ -78,8 +78,7 @@ def conversation_get_or_create(
         return conversation
     if not _is_user(user) and not session_key:
         raise ValueError("A conversation belongs to a user or to a session.")
-    if not country:
-        country = selectors.user_country(user)
+    country = selectors.user_country(user) or country
     conversation = Conversation(
         user=user if _is_user(user) else None,
         session_key="" if _is_user(user) else session_key[:40],

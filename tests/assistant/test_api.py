@@ -256,3 +256,9 @@ def test_signing_in_moves_the_guests_conversation_to_the_account(client, underst
     assert conversation.user == user
     # Still readable after sign-in (the session key changed; the account owns it now).
     assert client.get(f"/api/v1/assistant/conversations/{public_id}/").status_code == 200
+
+
+def test_a_guests_country_comes_from_the_browsers_language(client, understanding):
+    body = post(client, {"text": "hello"}, HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9").json()
+
+    assert Conversation.objects.get(public_id=body["conversation"]).country == "CA"
