@@ -181,7 +181,10 @@ class RatingOutput(serializers.Serializer):
 
 class AfterQuery(serializers.Serializer):
     after = serializers.IntegerField(
-        min_value=0, required=False, help_text="Only messages with a greater id."
+        min_value=0,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="Only messages with a greater id.",
     )
 
 
