@@ -171,8 +171,10 @@ def build_store():
 
     orders = {}
     for index, language in enumerate(LANGUAGES):
-        orders[language] = order(f"261207-BENCH{index:03d}", email=GUEST_EMAIL, language=language)
-    order("261206-KENJI001", email=CUSTOMER_EMAIL, user=customer, language="ja")
+        orders[language] = order(
+            f"261207-BNC{'ABCDEFG'[index]}2345", email=GUEST_EMAIL, language=language
+        )
+    order("261206-KNJX2345", email=CUSTOMER_EMAIL, user=customer, language="ja")
     return customer, orders
 
 
