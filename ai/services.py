@@ -41,6 +41,13 @@ Review sentiment (issue 6): ai.sentiment.*, language detection in the kernel (sh
     sentiment_score_reviews(...) (now), sentiment_score_reviews_start(...) (a job, on commit),
     sentiment_train(...), start_sentiment_training(...).
 
+Shop assistant understanding (issue 14): ai.assistant.*
+    assistant_understand(text, language_hint=..., currency=...) -> Understanding (intent,
+    confidence, language, ranking, entities, low_confidence); ASSISTANT_INTENTS (the public
+    intent names); assistant_train(...) (now), assistant_train_start(...) (a job),
+    JOB_ASSISTANT_TRAIN; assistant_add_training_example(text=..., intent=..., language=...,
+    source="merchant", user=None) stores an example for the next training.
+
 Heavy libraries load on first use only (numpy models; torch for the transformers backend;
 scipy for recommender training); nothing here imports TensorFlow.
 """
@@ -49,6 +56,11 @@ from __future__ import annotations
 
 from shop.text_language import detect_language
 
+from .assistant.examples import intent_example_add as assistant_add_training_example
+from .assistant.intents import INTENTS as ASSISTANT_INTENTS
+from .assistant.jobs import JOB_ASSISTANT_TRAIN, assistant_train, assistant_train_start
+from .assistant.understanding import Understanding
+from .assistant.understanding import understand as assistant_understand
 from .embeddings import EmbeddingBackendError
 from .index import VectorIndexUnavailable
 from .jobs import (
@@ -110,7 +122,9 @@ from .sentiment.scoring import score_texts
 
 __all__ = [
     "ASPECTS",
+    "ASSISTANT_INTENTS",
     "ASPECT_LABELS",
+    "JOB_ASSISTANT_TRAIN",
     "JOB_RECOMMEND_TRAIN",
     "JOB_SEARCH_REINDEX",
     "JOB_SEARCH_REINDEX_DIRTY",
@@ -124,7 +138,12 @@ __all__ = [
     "Recommendations",
     "SentimentBackendError",
     "Suggestion",
+    "Understanding",
     "VectorIndexUnavailable",
+    "assistant_add_training_example",
+    "assistant_train",
+    "assistant_train_start",
+    "assistant_understand",
     "bought_by",
     "bought_together",
     "cart_suggestions",
