@@ -3,6 +3,8 @@ never call ai. Connected in AiConfig.ready().
 
 - reviews_saved (reviews): score the reviews' sentiment in a background job;
 - products_changed (catalog): re-embed the products marked dirty soon, in a job;
+- help_content_changed (content): forget the shop assistant's cached help documents (their
+  vectors, keyed on the text, stay; the next question re-embeds only what changed);
 - interaction_history_seeded (events, the demo store): train the recommender now;
 - product_viewed (catalog), wishlist_item_added (customers), line_added_to_bag and order_placed
   (orders), product_rated (reviews): record the interaction events the recommender learns from
@@ -12,6 +14,7 @@ never call ai. Connected in AiConfig.ready().
 from __future__ import annotations
 
 from catalog.signals import product_viewed, products_changed
+from content.signals import help_content_changed
 from customers.signals import wishlist_item_added
 from events.models import InteractionEvent
 from events.services import interaction_record
@@ -19,6 +22,7 @@ from events.signals import interaction_history_seeded
 from orders.signals import line_added_to_bag, order_placed
 from reviews.signals import product_rated, reviews_saved
 
+from .assistant import help as assistant_help
 from .recommend.jobs import recommend_train
 from .search.indexing import search_reindex_dirty_start
 from .sentiment.jobs import sentiment_score_reviews_start
@@ -42,6 +46,11 @@ def train_on_seeded_history(sender, *, events: int, **kwargs) -> dict[str, int]:
     """Trains the recommender in this process; the counts go into the demo seed's report."""
     report = recommend_train()
     return {"recommendation lists": sum(report["lists"].values())}
+
+
+def forget_help_documents(sender, *, kind: str, object_id: int, **kwargs) -> None:
+    """Only marks: a demo load sends one signal per row; the next question re-reads them."""
+    assistant_help.clear_cache()
 
 
 def record_view(sender, *, product_id: int, user, session_key: str, language: str, **kwargs):
@@ -124,3 +133,4 @@ def connect() -> None:
     )
     products_changed.connect(reindex_changed_products, dispatch_uid="ai-reindex-changed-products")
     reviews_saved.connect(score_saved_reviews, dispatch_uid="ai-score-saved-reviews")
+    help_content_changed.connect(forget_help_documents, dispatch_uid="ai-forget-help-documents")

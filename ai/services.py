@@ -41,7 +41,12 @@ Review sentiment (issue 6): ai.sentiment.*, language detection in the kernel (sh
     sentiment_score_reviews(...) (now), sentiment_score_reviews_start(...) (a job, on commit),
     sentiment_train(...), start_sentiment_training(...).
 
-Shop assistant understanding (issue 14): ai.assistant.*
+Shop assistant, understanding (issue 14): ai.assistant.entities, ai.assistant.help
+    assistant_extract_entities(text, language=..., currency=...) -> Entities: order numbers,
+    e-mails, metals, stones, categories, sizes, prices (base currency), countries, products
+    named, and the product words for search_products.
+    assistant_help_answer(question, language=..., limit=3) -> [HelpHit]: the store pages and
+    FAQ entries answering a question, by meaning and by words, with a snippet and the URL.
     assistant_understand(text, language_hint=..., currency=...) -> Understanding (intent,
     confidence, language, ranking, entities, low_confidence); ASSISTANT_INTENTS (the public
     intent names); assistant_train(...) (now), assistant_train_start(...) (a job),
@@ -56,7 +61,11 @@ from __future__ import annotations
 
 from shop.text_language import detect_language
 
+from .assistant.entities import Entities
+from .assistant.entities import extract_entities as assistant_extract_entities
 from .assistant.examples import intent_example_add as assistant_add_training_example
+from .assistant.help import HelpHit
+from .assistant.help import help_answer as assistant_help_answer
 from .assistant.intents import INTENTS as ASSISTANT_INTENTS
 from .assistant.jobs import JOB_ASSISTANT_TRAIN, assistant_train, assistant_train_start
 from .assistant.understanding import Understanding
@@ -131,6 +140,8 @@ __all__ = [
     "JOB_SENTIMENT_SCORE",
     "JOB_SENTIMENT_TRAIN",
     "EmbeddingBackendError",
+    "Entities",
+    "HelpHit",
     "Job",
     "JobCancelled",
     "JobReporter",
@@ -143,6 +154,8 @@ __all__ = [
     "assistant_add_training_example",
     "assistant_train",
     "assistant_train_start",
+    "assistant_extract_entities",
+    "assistant_help_answer",
     "assistant_understand",
     "bought_by",
     "bought_together",

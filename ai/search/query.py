@@ -574,3 +574,35 @@ def _drop_generic_metals(parsed: ParsedQuery) -> None:
 
 def has_cjk(text: str) -> bool:
     return any(is_cjk(char) for char in text)
+
+
+# --- for callers holding no snapshot (the shop assistant's entities) ---------------------------
+def parse_current(query: str, *, language: str) -> ParsedQuery:
+    """parse_query against the catalog as the search sees it now: the same snapshot, keyed on
+    the same embedder name as ranking.search, so both share one copy in the process."""
+    from ai.embeddings import EmbeddingBackendError, get_embedder
+
+    from .snapshot import current_or_stale
+
+    try:
+        backend = get_embedder().name
+    except EmbeddingBackendError:
+        backend = str(getattr(settings, "AI_EMBEDDING_BACKEND", ""))
+    snapshot, _fresh = current_or_stale(backend=backend)
+    return parse_query(query, language=language, snapshot=snapshot)
+
+
+# Currency words that mean something else outside a price ("livré" is "delivered", "元" is in
+# many Chinese words): a currency is read from them only next to an amount (_find_prices).
+_AMBIGUOUS_CURRENCY = frozenset({"livre", "livres", "元"})
+_CURRENCY_WORD = re.compile(rf"(?<![a-z]){_CURRENCY}(?![a-z])")
+
+
+def currency_named(text: str, *, language: str) -> str | None:
+    """The ISO code of a currency a text names without an amount ("can I pay in euros?",
+    "円で払えますか"), or None; the text is normalised here."""
+    for match in _CURRENCY_WORD.finditer(normalise(text or "")):
+        word = match.group(1)
+        if word not in _AMBIGUOUS_CURRENCY:
+            return _currency((word,), language)
+    return None
