@@ -181,7 +181,10 @@ class RatingOutput(serializers.Serializer):
 
 class AfterQuery(serializers.Serializer):
     after = serializers.IntegerField(
-        min_value=0, required=False, help_text="Only messages with a greater id."
+        min_value=0,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="Only messages with a greater id.",
     )
 
 
@@ -192,6 +195,16 @@ def _validated(serializer_class, data):
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _country_from_header(request) -> str:
+    """A guest's likely country from Accept-Language ("fr-CA" -> "CA"); "" when it names none.
+    The shopper's own words ("shipping to Japan") and their account's address come first."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "") or ""
+    first = header.split(",", 1)[0].split(";", 1)[0].strip()
+    parts = first.replace("_", "-").split("-")
+    region = parts[-1] if len(parts) > 1 else ""
+    return region.upper() if len(region) == 2 and region.isalpha() else ""
 
 
 def _message_data(message: Message) -> dict:
@@ -270,6 +283,7 @@ class MessageCreateView(AssistantView):
                 session_key=session_key,
                 language=language,
                 product=product,
+                country=_country_from_header(request),
             )
         except services.ConversationNotFound as error:
             raise exceptions.NotFound("No such conversation.") from error

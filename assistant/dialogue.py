@@ -90,6 +90,7 @@ class Turn:
     session_key: str = ""
     currency: str = ""
     confirm: str = ""  # an action id the shopper confirmed with the button
+    dry_run: bool = False  # a suggestion for staff: nothing is carried out
 
 
 @dataclass
@@ -202,7 +203,8 @@ def _dispatch(turn: Turn, context: dict, language: str) -> Reply:
     # 1. A pending proposal: confirmed by the button (its id) or a "yes" in any language.
     pending = context.get("pending")
     if pending:
-        if turn.confirm == pending.get("id") or (not turn.confirm and is_yes(turn.text)):
+        confirmed = turn.confirm == pending.get("id") or (not turn.confirm and is_yes(turn.text))
+        if confirmed and not turn.dry_run:
             return _execute(turn, context, pending, base)
         if is_no(turn.text):
             context.pop("pending", None)
@@ -265,10 +267,11 @@ def _dispatch(turn: Turn, context: dict, language: str) -> Reply:
         return _products(turn, context, base, language)
     if intent == "product_question":
         return _product_question(turn, context, base, language)
-    if intent in ORDER_INTENTS:
-        has_order_ref = bool(_order_numbers(turn)) or turn.user is not None
-        if intent != "return_refund" or has_order_ref or context.get("verified"):
-            return _order_flow(turn, context, intent, base)
+    # "What is your return policy?" is a help question; a return of an order names it (or
+    # follows a conversation about one).
+    about_an_order = intent != "return_refund" or _order_numbers(turn) or context.get("order")
+    if intent in ORDER_INTENTS and about_an_order:
+        return _order_flow(turn, context, intent, base)
     if intent in HELP_INTENTS:
         return _help(turn, context, base, language)
     return base(
@@ -564,12 +567,14 @@ def _help(turn: Turn, context: dict, base, language: str) -> Reply:
         if len(cards) > 1 or cards[0].get("url"):
             parts.append(_("More in our help pages below."))
     if not parts:
+        action = _action("handoff", _("Talk to a person"))
+        context["pending"] = {**action, "intent": "human_agent"}
         return base(
             text=_(
                 "I could not find an answer to that in our help pages. Would you like to ask "
                 "a person from the shop?"
             ),
-            actions=[_action("handoff", _("Talk to a person"))],
+            actions=[action],
             answered=False,
         )
     return base(text=" ".join(part for part in parts if part), help=cards)
@@ -806,13 +811,12 @@ def _done_text(done: dict) -> str:
 def _execute(turn: Turn, context: dict, pending: dict, base) -> Reply:
     """Carries out the proposal the shopper confirmed, once: the same confirmation again
     answers what was done (and the orders services are idempotent themselves)."""
+    from orders.services import OrderError
     from orders.services.aftersales import (
         order_cancel_by_customer,
         order_change_shipping_address,
         order_return_request,
     )
-
-    from orders.services import OrderError
 
     context.pop("pending", None)
     kind = pending.get("kind")

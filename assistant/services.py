@@ -78,8 +78,7 @@ def conversation_get_or_create(
         return conversation
     if not _is_user(user) and not session_key:
         raise ValueError("A conversation belongs to a user or to a session.")
-    if not country:
-        country = selectors.user_country(user)
+    country = selectors.user_country(user) or country
     conversation = Conversation(
         user=user if _is_user(user) else None,
         session_key="" if _is_user(user) else session_key[:40],
@@ -268,6 +267,28 @@ def assistant_reply(
         if reply.handoff:
             conversation = conversation_handoff(conversation=conversation)
     return TurnResult(conversation, shopper_message, reply_message, reply, handoff=reply.handoff)
+
+
+def assistant_suggest_reply(*, conversation: Conversation, text: str, understanding=None):
+    """What the assistant would answer to `text` in this conversation, for staff (the inbox's
+    suggested reply): nothing is stored and no proposed action is carried out."""
+    text = _clean_text(text)
+    if understanding is None:
+        understanding = ai_services.assistant_understand(
+            text, language_hint=conversation.language, currency=settings.SHOP_BASE_CURRENCY
+        )
+    snapshot = Conversation.objects.get(pk=conversation.pk)  # the dialogue may touch fields
+    turn = dialogue.Turn(
+        conversation=snapshot,
+        text=text,
+        understanding=understanding,
+        user=snapshot.user,
+        session_key=snapshot.session_key,
+        currency=settings.SHOP_BASE_CURRENCY,
+        dry_run=True,
+    )
+    reply, _context = dialogue.respond(turn)
+    return reply
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -5,6 +5,10 @@ Every status change goes through orders.services, so the admin records the same 
 restores the same stock and sends the same e-mails as any other caller. Moving an order along
 (paid, processing, shipped, delivered) needs orders.change_order; cancelling and refunding, which
 give money back, need orders.refund_order.
+
+Return requests (opened by shoppers from their order page or the assistant) are approved or
+rejected with orders.change_returnrequest; refunding one gives money back and needs
+orders.refund_order, like refunding an order.
 """
 
 from django import forms
@@ -12,6 +16,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin, TranslatableTabularInline
 
@@ -26,6 +32,7 @@ from .models import (
     OrderStatus,
     OrderStatusEvent,
     Payment,
+    ReturnRequest,
     ShippingMethod,
     ShippingZone,
 )
@@ -69,6 +76,16 @@ class PaymentInline(ReadOnlyInline):
     model = Payment
     fields = ("created_at", "gateway", "amount", "currency", "status", "reference", "message")
     readonly_fields = fields
+
+
+class ReturnRequestInline(ReadOnlyInline):
+    """The order's return requests; each links to its page, where the merchant decides."""
+
+    model = ReturnRequest
+    fields = ("created_at", "status", "reason", "decided_at", "decided_by", "refunded_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("return requests")
 
 
 SHIPPABLE = services.FULFILLABLE  # what the ship action offers
@@ -119,7 +136,7 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("user",)
     list_per_page = 50
-    inlines = (OrderLineInline, PaymentInline, OrderStatusEventInline)
+    inlines = (OrderLineInline, PaymentInline, ReturnRequestInline, OrderStatusEventInline)
     actions = ("mark_paid", "start_processing", "ship", "mark_delivered", "cancel", "refund")
     fieldsets = (
         (None, {"fields": ("number", "status", "created_at", "paid_at", "shipped_at")}),
@@ -303,6 +320,130 @@ class OrderAdmin(admin.ModelAdmin):
     def refund(self, request, queryset):
         _run_transition(
             self, request, queryset, services.order_refund, _("%(count)d order(s) refunded.")
+        )
+
+
+def _run_return_action(modeladmin, request, queryset, service, done_message: str) -> None:
+    """Applies a return-request service to each selected request; says which could not move."""
+    done, refused = 0, []
+    for return_request in queryset.select_related("order").order_by("pk"):
+        try:
+            service(return_request=return_request, by=request.user)
+            done += 1
+        except services.OrderError as error:
+            refused.append(error.message)
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+    for message in refused:
+        modeladmin.message_user(request, message, messages.ERROR)
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    """Shoppers' return requests: approve (the shopper sends the pieces back), then refund
+    through the payment gateway once they arrive, or reject with a note to the shopper (write
+    the note on the request's page first; it is shown on their order page)."""
+
+    list_display = (
+        "id",
+        "order_link",
+        "customer_email",
+        "status",
+        "created_at",
+        "decided_at",
+        "refunded_at",
+    )
+    list_display_links = ("id",)
+    list_filter = ("status", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("order__number", "order__email", "reason")
+    list_select_related = ("order",)
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ("approve", "reject", "refund")
+    fields = (
+        "order_link",
+        "customer_email",
+        "status",
+        "reason",
+        "created_at",
+        "requested_by",
+        "decided_at",
+        "decided_by",
+        "refunded_at",
+        "note",
+    )
+    readonly_fields = (
+        "order_link",
+        "customer_email",
+        "status",
+        "reason",
+        "created_at",
+        "requested_by",
+        "decided_at",
+        "decided_by",
+        "refunded_at",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False  # shoppers open them (order page, assistant)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # reject instead: the history must stay
+
+    def has_refund_permission(self, request) -> bool:
+        """Refunding a return gives money back: orders.refund_order, as for an order."""
+        return request.user.has_perm(REFUND_PERMISSION)
+
+    @admin.display(description=_("order"), ordering="order__number")
+    def order_link(self, return_request: ReturnRequest) -> str:
+        url = reverse("admin:orders_order_change", args=[return_request.order_id])
+        return format_html('<a href="{}">{}</a>', url, return_request.order.number)
+
+    @admin.display(description=_("e-mail"), ordering="order__email")
+    def customer_email(self, return_request: ReturnRequest) -> str:
+        return return_request.order.email
+
+    def save_model(self, request, obj, form, change):
+        """Only the note to the shopper is edited here; decisions go through the actions."""
+        if change and "note" in form.changed_data:
+            obj.save(update_fields=["note"])
+
+    @admin.action(
+        description=_("Approve (the shopper sends the pieces back)"), permissions=["change"]
+    )
+    def approve(self, request, queryset):
+        _run_return_action(
+            self,
+            request,
+            queryset,
+            services.return_request_approve,
+            _("%(count)d return request(s) approved; the shoppers have been e-mailed."),
+        )
+
+    @admin.action(
+        description=_("Reject (with the note written on the request)"), permissions=["change"]
+    )
+    def reject(self, request, queryset):
+        def reject_with_note(*, return_request, by):
+            return services.return_request_reject(
+                return_request=return_request, by=by, note=return_request.note
+            )
+
+        _run_return_action(
+            self, request, queryset, reject_with_note, _("%(count)d return request(s) rejected.")
+        )
+
+    @admin.action(
+        description=_("Refund (through the payment gateway, restores stock)"),
+        permissions=["refund"],
+    )
+    def refund(self, request, queryset):
+        _run_return_action(
+            self,
+            request,
+            queryset,
+            services.return_request_refund,
+            _("%(count)d return(s) refunded; the shoppers have been e-mailed."),
         )
 
 

@@ -210,3 +210,77 @@ class PaymentForm(forms.Form):
         if not IDEMPOTENCY_KEY_RE.match(key):
             raise forms.ValidationError(_("The checkout form has expired. Please reload the page."))
         return key
+
+
+# --- After-sales (the customer's order page) --------------------------------------------------
+
+
+class OrderCancelForm(forms.Form):
+    """Cancelling an order: the confirmation page posts this (the reason is optional)."""
+
+    reason = forms.CharField(
+        label=_("Why are you cancelling? (optional)"),
+        max_length=180,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReturnRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you returning it?"),
+        help_text=_("For example: the size, the colour, it arrived damaged."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+ADDRESS_AUTOCOMPLETE = {
+    "full_name": "name",
+    "line1": "address-line1",
+    "line2": "address-line2",
+    "city": "address-level2",
+    "region": "address-level1",
+    "postal_code": "postal-code",
+    "country": "country",
+    "phone": "tel",
+    "company": "organization",
+}
+
+
+class AddressChangeForm(forms.Form):
+    """The new shipping address of an order that has not shipped, with the checkout's fields;
+    the service (orders.services.order_change_shipping_address) checks it again and decides
+    whether the country can change."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    company = forms.CharField(label=_("Company (optional)"), max_length=150, required=False)
+    line1 = forms.CharField(label=_("Address line 1"), max_length=200)
+    line2 = forms.CharField(label=_("Address line 2 (optional)"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100)
+    region = forms.CharField(label=_("State / province / region"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    country = LazyTypedChoiceField(label=_("Country"), choices=country_choices)
+    phone = forms.CharField(label=_("Phone (for the courier)"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in ADDRESS_AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+
+    @classmethod
+    def initial_for(cls, order) -> dict:
+        return {
+            "full_name": order.shipping_name,
+            "company": order.shipping_company,
+            "line1": order.shipping_line1,
+            "line2": order.shipping_line2,
+            "city": order.shipping_city,
+            "region": order.shipping_region,
+            "postal_code": order.shipping_postal_code,
+            "country": order.shipping_country.code if order.shipping_country else "",
+            "phone": order.shipping_phone,
+        }
+
+    def address(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in ADDRESS_FIELDS}

@@ -368,7 +368,7 @@ def order_number_from_token(token: str) -> str | None:
 
 def _order_detail_queryset():
     return Order.objects.select_related("user").prefetch_related(
-        "lines", "status_events", "payments"
+        "lines", "status_events", "payments", "return_requests"
     )
 
 

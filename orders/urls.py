@@ -18,4 +18,7 @@ urlpatterns = [
     path("orders/", views.order_history, name="order_history"),
     path("orders/track/<str:token>/", views.order_track, name="order_track"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
+    path("orders/<str:number>/cancel/", views.order_cancel, name="order_cancel"),
+    path("orders/<str:number>/return/", views.order_return, name="order_return"),
+    path("orders/<str:number>/address/", views.order_change_address, name="order_address"),
 ]

@@ -18,8 +18,17 @@ from shop.language import request_language
 from shop.params import safe_next_url
 
 from . import selectors, services
-from .forms import CartAddForm, CartLineForm, CheckoutDetailsForm, PaymentForm, ShippingMethodForm
-from .models import CartLine
+from .forms import (
+    AddressChangeForm,
+    CartAddForm,
+    CartLineForm,
+    CheckoutDetailsForm,
+    OrderCancelForm,
+    PaymentForm,
+    ReturnRequestForm,
+    ShippingMethodForm,
+)
+from .models import CartLine, Order
 
 CHECKOUT_SESSION_KEY = "checkout"
 # Numbers of the orders this session placed, so a resubmitted form finds its order.
@@ -345,12 +354,26 @@ def _card_last4(order) -> str:
     return ""
 
 
-def _render_order(request: HttpRequest, order, *, placed: bool) -> HttpResponse:
+def _owner_actions(order) -> dict:
+    """What the order's owner may do from its page (the same checks the services make)."""
+    can_return = services.order_can_return(order)[0]
+    return {
+        "cancel": services.order_can_cancel(order)[0],
+        "return": can_return,
+        "address": services.order_can_change_address(order)[0],
+        "return_until": services.order_return_window_ends(order) if can_return else None,
+    }
+
+
+def _render_order(
+    request: HttpRequest, order, *, placed: bool, owner: bool = False
+) -> HttpResponse:
     language = request_language(request)
     lines = list(order.lines.all())
     amounts = selectors.order_amounts(order, language=language)
     for line in lines:
         line.display = amounts["lines"].get(line.pk, {})
+    actions = _owner_actions(order) if owner else None
     return render(
         request,
         "orders/order_detail.html",
@@ -359,8 +382,13 @@ def _render_order(request: HttpRequest, order, *, placed: bool) -> HttpResponse:
             "lines": lines,
             "amounts": amounts,
             "events": list(order.status_events.all()),
+            "return_requests": list(order.return_requests.all()),
             "card_last4": _card_last4(order),
             "placed": placed,
+            "actions": actions,
+            "any_action": bool(
+                actions and (actions["cancel"] or actions["return"] or actions["address"])
+            ),
         },
     )
 
@@ -400,7 +428,156 @@ def order_history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return _render_order(request, _own_order(request, number), placed=False, owner=True)
+
+
+# --- After-sales: the owner's actions on their order -------------------------------------------
+# Each action has a confirmation page (GET) that posts to itself; the service decides again
+# under the order's row lock, so a stale page or a double submit cannot act twice.
+
+
+def _own_order(request: HttpRequest, number: str) -> Order:
+    """The signed-in customer's own order; anyone else's (or none) is a 404."""
     order = selectors.order_for_user(user=request.user, number=number)
     if order is None:
         raise Http404(_("No such order."))
-    return _render_order(request, order, placed=False)
+    return order
+
+
+def _back_to_order(request: HttpRequest, order: Order, *, error: str = "") -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    return redirect("orders:order_detail", number=order.number)
+
+
+def _render_action(request: HttpRequest, order: Order, *, form, status: int = 200, **context):
+    return render(
+        request,
+        "orders/order_action.html",
+        {"order": order, "form": form, **context},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    order = _own_order(request, number)
+    allowed, why = services.order_can_cancel(order)
+    if not allowed:
+        return _back_to_order(request, order, error=why)
+    form = OrderCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_cancel_by_customer(
+                order=order, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.OrderError as error:
+            return _back_to_order(request, order, error=error.message)
+        messages.success(
+            request,
+            _("Your order %(number)s is cancelled. Any payment is refunded to your card.")
+            % {"number": order.number},
+        )
+        return _back_to_order(request, order)
+    return _render_action(
+        request,
+        order,
+        form=form,
+        status=400 if form.is_bound else 200,
+        action="cancel",
+        title=_("Cancel order %(number)s?") % {"number": order.number},
+        intro=_(
+            "The order will not be shipped. What you paid goes back to your card, which can "
+            "take a few days to appear. This cannot be undone."
+        ),
+        submit=_("Yes, cancel this order"),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def order_return(request: HttpRequest, number: str) -> HttpResponse:
+    order = _own_order(request, number)
+    allowed, why = services.order_can_return(order)
+    if not allowed:
+        return _back_to_order(request, order, error=why)
+    form = ReturnRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_return_request(
+                order=order, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.OrderError as error:
+            return _back_to_order(request, order, error=error.message)
+        messages.success(
+            request,
+            _(
+                "Your return request for order %(number)s has been sent. We will e-mail you "
+                "once we have looked at it."
+            )
+            % {"number": order.number},
+        )
+        return _back_to_order(request, order)
+    return _render_action(
+        request,
+        order,
+        form=form,
+        status=400 if form.is_bound else 200,
+        action="return",
+        title=_("Return order %(number)s?") % {"number": order.number},
+        intro=_(
+            "We look at every request and e-mail you how to send the pieces back. You are "
+            "refunded once they reach us."
+        ),
+        submit=_("Request a return"),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def order_change_address(request: HttpRequest, number: str) -> HttpResponse:
+    order = _own_order(request, number)
+    allowed, why = services.order_can_change_address(order)
+    if not allowed:
+        return _back_to_order(request, order, error=why)
+    if request.method == "POST":
+        form = AddressChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.order_change_shipping_address(
+                    order=order, address=form.address(), by=request.user
+                )
+            except services.AddressInvalid as error:
+                for field, field_errors in error.errors.items():
+                    for message in field_errors:
+                        form.add_error(field if field in form.fields else None, message)
+                if not error.errors:
+                    form.add_error(None, error.message)
+            except services.OrderError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Order %(number)s will be shipped to the new address.")
+                    % {"number": order.number},
+                )
+                return _back_to_order(request, order)
+    else:
+        form = AddressChangeForm(initial=AddressChangeForm.initial_for(order))
+    return _render_action(
+        request,
+        order,
+        form=form,
+        status=400 if form.is_bound else 200,
+        action="address",
+        title=_("Change the shipping address of order %(number)s") % {"number": order.number},
+        intro=_(
+            "You can change the address until the order ships. Another country is possible "
+            "only when shipping, duties and taxes stay the same; otherwise please contact us."
+        ),
+        submit=_("Save the new address"),
+    )

@@ -455,6 +455,10 @@ AI_RECOMMEND_CARD_CACHE_SECONDS = env.int("AI_RECOMMEND_CARD_CACHE_SECONDS", def
 # or a cached id) used instead when set.
 AI_SENTIMENT_MODEL = env.str("AI_SENTIMENT_MODEL", default="")
 AI_SENTIMENT_DIR = env.str("AI_SENTIMENT_DIR", default=str(VAR_DIR / "models" / "sentiment"))
+# Shop assistant (issue 14): the intent model's files, the trained versions and the built-in
+# model (fitted on the shipped examples at first use, cached here under a key of the data and
+# the encoder so that processes do not train it again at each start).
+AI_ASSISTANT_DIR = env.str("AI_ASSISTANT_DIR", default=str(VAR_DIR / "models" / "assistant"))
 # Reviews: held for the merchant's approval before they are shown; photos per review.
 SHOP_REVIEWS_REQUIRE_APPROVAL = env.bool("SHOP_REVIEWS_REQUIRE_APPROVAL", default=True)
 SHOP_REVIEW_MAX_PHOTOS = env.int("SHOP_REVIEW_MAX_PHOTOS", default=4)

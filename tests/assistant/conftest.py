@@ -105,18 +105,18 @@ def make_order(
 
 @pytest.fixture
 def alice_order(customer):
-    return make_order(number="261201-ALICE001", email=customer.email, user=customer)
+    return make_order(number="261201-ALCE2345", email=customer.email, user=customer)
 
 
 @pytest.fixture
 def guest_order(db):
-    return make_order(number="261202-GUEST001", email="guest@example.com")
+    return make_order(number="261202-GSTX2345", email="guest@example.com")
 
 
 @pytest.fixture
 def shipped_order(db):
     order = make_order(
-        number="261203-SHIPD001",
+        number="261203-SHPD2345",
         email="guest@example.com",
         status=OrderStatus.SHIPPED,
         carrier="DHL",
@@ -130,7 +130,7 @@ def shipped_order(db):
 @pytest.fixture
 def delivered_order(customer):
     order = make_order(
-        number="261204-DELIV001",
+        number="261204-DLVR2345",
         email=customer.email,
         user=customer,
         status=OrderStatus.SHIPPED,

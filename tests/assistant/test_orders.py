@@ -85,7 +85,7 @@ def test_a_wrong_email_and_a_wrong_number_get_the_same_reply(guest_order):
     wrong_number = say(
         start(session_key="s2"),
         "...",
-        understood("order_status", order_numbers=["261202-NOPE0001"], emails=["guest@example.com"]),
+        understood("order_status", order_numbers=["261202-NPEX2345"], emails=["guest@example.com"]),
     )
 
     assert wrong_email.reply.text == wrong_number.reply.text == order_not_found_text()
@@ -103,7 +103,7 @@ def test_guessing_numbers_from_one_session_is_blocked_even_for_the_right_pair(
             "...",
             understood(
                 "order_status",
-                order_numbers=[f"261202-GUESS00{attempt}"],
+                order_numbers=[f"261202-GSS{attempt + 2}2345"],
                 emails=["guest@example.com"],
             ),
         )
@@ -367,3 +367,22 @@ def test_an_order_cancelled_elsewhere_between_proposal_and_yes_is_explained(cust
 
     assert "shipped" in result.reply.text
     assert result.reply_message.answered is False
+
+
+def test_a_signed_in_customer_asking_the_return_policy_gets_no_return_proposal(
+    customer, delivered_order, monkeypatch
+):
+    from ai import services as ai_services
+
+    monkeypatch.setattr(
+        ai_services, "assistant_help_answer", lambda question, *, language, limit=3: []
+    )
+    result = say(
+        start(user=customer),
+        "what is your return policy?",
+        understood("return_refund"),
+        user=customer,
+    )
+
+    assert result.reply.actions == [] or result.reply.actions[0]["kind"] == "handoff"
+    assert delivered_order.return_requests.count() == 0

@@ -180,6 +180,18 @@ def build_whole_store() -> None:
     order_start_processing(order=orders[2], by=merchant_user)
     shipped = order_start_processing(order=orders[3], by=merchant_user)
     order_ship(order=shipped, carrier="DHL", tracking_number="1Z", by=merchant_user)
+    # Return requests: one waiting for a decision, one approved (waiting for its refund).
+    from orders.services import order_mark_delivered, order_return_request, return_request_approve
+
+    for n in (4, 5):
+        delivered = place(
+            cart_with((variant, 1)), address=LONDON, idempotency_key=f"walk-key-{n:04d}"
+        )
+        order_start_processing(order=delivered, by=merchant_user)
+        order_ship(order=delivered, carrier="DHL", tracking_number=f"1Z{n}", by=merchant_user)
+        order_mark_delivered(order=delivered, by=merchant_user)
+        return_request = order_return_request(order=delivered, reason="Too small")
+    return_request_approve(return_request=return_request, by=merchant_user)
 
     shopper = UserFactory(email="shopper@example.com")
     Address.objects.create(
