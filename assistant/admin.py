@@ -15,17 +15,18 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -36,37 +37,12 @@ from shop.params import positive_int
 from . import analytics, services
 from .models import Conversation, ConversationStatus, Message, Sender
 
+logger = logging.getLogger(__name__)
+
 REPLY_PERMISSION = "assistant.reply_conversation"
 TRAINING_PERMISSION = "ai.add_intentexample"
 REPLY_MAX_LENGTH = 4000
 ANALYTICS_PERIODS = (7, 30, 90)
-
-# The public intent names (issue 14), in the contract's order; ai.services has the same tuple
-# once the intent model is in.
-CONTRACT_INTENTS = (
-    "greeting",
-    "goodbye",
-    "thanks",
-    "product_search",
-    "product_question",
-    "recommendation",
-    "size_help",
-    "care",
-    "warranty_authenticity",
-    "order_status",
-    "order_cancel",
-    "order_change",
-    "return_refund",
-    "shipping",
-    "duties_taxes",
-    "payment",
-    "invoice",
-    "account",
-    "newsletter",
-    "human_agent",
-    "complaint",
-    "out_of_scope",
-)
 
 # The FAQ topic an unanswered question most likely belongs to, from its intent.
 FAQ_TOPIC_FOR_INTENT = {
@@ -89,17 +65,17 @@ FAQ_TOPIC_FOR_INTENT = {
 
 
 def intent_names() -> tuple[str, ...]:
-    return tuple(getattr(ai_services, "ASSISTANT_INTENTS", CONTRACT_INTENTS))
+    return tuple(ai_services.ASSISTANT_INTENTS)
 
 
 def _help_answer(question: str, *, language: str) -> list:
-    """What the assistant would answer from the store pages (empty until ai provides it)."""
-    answer = getattr(ai_services, "assistant_help_answer", None)
-    if answer is None or not question.strip():
+    """What the assistant would answer from the store pages and FAQ for `question`."""
+    if not question.strip():
         return []
     try:
-        return list(answer(question, language=language, limit=3))
+        return list(ai_services.assistant_help_answer(question, language=language, limit=3))
     except Exception:  # a suggestion is a convenience: never fail the inbox page for it
+        logger.exception("Suggested replies failed for a conversation")
         return []
 
 
@@ -196,9 +172,7 @@ class ConversationAdmin(admin.ModelAdmin):
         return request.user.has_perm(REPLY_PERMISSION)
 
     def has_training_permission(self, request) -> bool:
-        return request.user.has_perm(TRAINING_PERMISSION) and hasattr(
-            ai_services, "assistant_add_training_example"
-        )
+        return request.user.has_perm(TRAINING_PERMISSION)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         last_text = (
@@ -358,13 +332,17 @@ class ConversationAdmin(admin.ModelAdmin):
         if message is None:
             self.message_user(request, gettext("That message no longer exists."), messages.ERROR)
             return False
-        ai_services.assistant_add_training_example(
-            text=message.text,
-            intent=form.cleaned_data["intent"],
-            language=message.language or message.conversation.language,
-            source="merchant",
-            user=request.user,
-        )
+        try:
+            ai_services.assistant_add_training_example(
+                text=message.text,
+                intent=form.cleaned_data["intent"],
+                language=message.language or message.conversation.language,
+                source="merchant",
+                user=request.user,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return False
         self.message_user(
             request,
             gettext("Added as a training example for “%(intent)s”; the next training uses it.")
@@ -390,7 +368,6 @@ class ConversationAdmin(admin.ModelAdmin):
             {
                 "item": item,
                 "faq_url": _faq_add_url(request, item),
-                "example_url": "" if can_train else _intent_example_add_url(request, item),
                 "intent": item.intent if item.intent in intent_names() else "",
                 "conversation_url": reverse(
                     "admin:assistant_conversation_change", args=[item.conversation_id]
@@ -432,20 +409,6 @@ def _faq_add_url(request: HttpRequest, item: analytics.Unanswered) -> str:
     if topic:
         query["topic"] = topic
     return reverse("admin:content_faqentry_add") + "?" + urlencode(query)
-
-
-def _intent_example_add_url(request: HttpRequest, item: analytics.Unanswered) -> str:
-    """Without the training facade: the intent examples' add form, with the text filled in."""
-    if not request.user.has_perm(TRAINING_PERMISSION):
-        return ""
-    try:
-        url = reverse("admin:ai_intentexample_add")
-    except NoReverseMatch:
-        return ""
-    query = {"text": item.question, "language": item.language}
-    if item.intent:
-        query["intent"] = item.intent
-    return url + "?" + urlencode(query)
 
 
 # --- Status changes -----------------------------------------------------------------------------

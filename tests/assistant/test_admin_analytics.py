@@ -13,7 +13,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ai import services as ai_services
 from assistant.analytics import assistant_stats
 from assistant.models import ConversationStatus, Sender
 from orders.models import Cart
@@ -136,14 +135,9 @@ def test_make_an_faq_entry_opens_the_add_form_filled_in(merchant_client, month_o
     assert "&lt;b&gt;gravure&lt;/b&gt; possible ?" in form.content.decode()
 
 
-def test_add_as_training_example(merchant_client, merchant, month_of_chats, monkeypatch):
-    # Given the training facade (ai.services.assistant_add_training_example)
-    added = []
+def test_add_as_training_example(merchant_client, merchant, month_of_chats):
+    from ai.models import IntentExample
 
-    def add_example(*, text, intent, language, source="merchant", user=None):
-        added.append((text, intent, language, source, user))
-
-    monkeypatch.setattr(ai_services, "assistant_add_training_example", add_example, raising=False)
     response = merchant_client.get(reverse(ANALYTICS))
     [question] = response.context["stats"].unanswered
 
@@ -152,34 +146,30 @@ def test_add_as_training_example(merchant_client, merchant, month_of_chats, monk
         reverse(ANALYTICS), {"_action": "train", "message": question.message_id, "intent": "care"}
     )
 
-    # Then it is stored as the merchant's example, in the shopper's language
+    # Then it is stored as the merchant's example, in the shopper's language, for the next training
     assert response.status_code == 302
-    assert added == [("<b>gravure</b> possible ?", "care", "fr", "merchant", merchant)]
-
-
-def test_an_unknown_intent_or_message_adds_nothing(merchant_client, month_of_chats, monkeypatch):
-    added = []
-    monkeypatch.setattr(
-        ai_services,
-        "assistant_add_training_example",
-        lambda **kwargs: added.append(kwargs),
-        raising=False,
+    example = IntentExample.objects.get()
+    assert (example.text, example.intent, example.language) == (
+        "<b>gravure</b> possible ?",
+        "care",
+        "fr",
     )
+    assert example.source == "merchant" and example.created_by == merchant
+
+
+def test_an_unknown_intent_or_message_adds_nothing(merchant_client, month_of_chats):
+    from ai.models import IntentExample
+
     for data in (
         {"_action": "train", "message": "1", "intent": "weather"},
         {"_action": "train", "message": "99999", "intent": "care"},
         {"_action": "train", "message": "x", "intent": "care"},
     ):
         assert merchant_client.post(reverse(ANALYTICS), data).status_code == 302
-    assert added == []
+    assert not IntentExample.objects.exists()
 
 
-def test_view_only_staff_see_the_figures_but_cannot_add_examples(
-    client, month_of_chats, monkeypatch
-):
-    monkeypatch.setattr(
-        ai_services, "assistant_add_training_example", lambda **kwargs: None, raising=False
-    )
+def test_view_only_staff_see_the_figures_but_cannot_add_examples(client, month_of_chats):
     client.force_login(staff_member("reader@example.com", "view_conversation"))
     response = client.get(reverse(ANALYTICS))
     assert response.status_code == 200

@@ -242,6 +242,31 @@ def test_suggested_replies_are_the_help_answer_for_the_last_question(
     assert edit.context["reply_form"].initial["text"].endswith("/fr/pages/ship/")
 
 
+def test_a_misunderstood_message_is_relabelled_from_its_conversation(
+    merchant_client, merchant, handed_over
+):
+    from ai.models import IntentExample
+
+    question = Message.objects.filter(sender=Sender.SHOPPER).first()
+    response = merchant_client.post(
+        page_url(handed_over),
+        {"_action": "train", "message": question.pk, "intent": "shipping"},
+    )
+    assert response.status_code == 302
+    example = IntentExample.objects.get()
+    assert (example.text, example.intent, example.language) == (
+        "Où est ma commande ?",
+        "shipping",
+        "fr",
+    )
+    # A message of another conversation cannot be filed from this one
+    other = message(conversation(), Sender.SHOPPER, "elsewhere")
+    merchant_client.post(
+        page_url(handed_over), {"_action": "train", "message": other.pk, "intent": "care"}
+    )
+    assert IntentExample.objects.count() == 1
+
+
 def test_a_missing_or_malformed_conversation_redirects_not_500(merchant_client):
     for object_id in ("999999", "not-a-number", "%00"):
         response = merchant_client.get(f"/admin/assistant/conversation/{object_id}/change/")
