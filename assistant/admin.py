@@ -68,15 +68,51 @@ def intent_names() -> tuple[str, ...]:
     return tuple(ai_services.ASSISTANT_INTENTS)
 
 
-def _help_answer(question: str, *, language: str) -> list:
-    """What the assistant would answer from the store pages and FAQ for `question`."""
-    if not question.strip():
+# The assistant's own answer is no help when it would only pass the shopper to a person or say
+# what it can do.
+NO_SUGGESTION_INTENTS = {"human_agent", "out_of_scope", "complaint"}
+
+
+def suggested_replies(conversation: Conversation, question: Message | None) -> list[dict]:
+    """Replies staff may send as they are or edit: the answer the assistant would give to the
+    shopper's last question (replayed from what it understood then, so no model runs here), then
+    the store pages and FAQ entries that answer it. Each is {"title", "text"}."""
+    if question is None or not question.text.strip():
         return []
+    language = question.language or conversation.language
+    found = []
+    if question.intent and question.intent not in NO_SUGGESTION_INTENTS:
+        try:
+            understanding = ai_services.Understanding(
+                intent=question.intent,
+                confidence=question.confidence or 0.0,
+                language=language,
+                ranking=((question.intent, question.confidence or 0.0),),
+                entities=ai_services.assistant_extract_entities(question.text, language=language),
+                low_confidence=False,
+            )
+            reply = services.assistant_suggest_reply(
+                conversation=conversation, text=question.text, understanding=understanding
+            )
+        except Exception:  # a suggestion is a convenience: never fail the inbox page for it
+            logger.exception("The assistant's suggested reply failed")
+            reply = None
+        if reply is not None and reply.text.strip():
+            lines = [reply.text.strip()]
+            lines += [
+                f"{card.get('name', '')} ({card.get('price_display', '')}): "
+                f"{_absolute(card.get('url', ''))}"
+                for card in reply.products[:3]
+                if card.get("url")
+            ]
+            found.append({"title": gettext("The assistant's answer"), "text": "\n".join(lines)})
     try:
-        return list(ai_services.assistant_help_answer(question, language=language, limit=3))
-    except Exception:  # a suggestion is a convenience: never fail the inbox page for it
-        logger.exception("Suggested replies failed for a conversation")
-        return []
+        hits = ai_services.assistant_help_answer(question.text, language=language, limit=3)
+    except Exception:
+        logger.exception("Help answers for a suggested reply failed")
+        hits = []
+    found.extend({"title": hit.title, "text": _suggestion_text(hit)} for hit in hits)
+    return found
 
 
 def _absolute(url: str) -> str:
@@ -257,15 +293,10 @@ class ConversationAdmin(admin.ModelAdmin):
             (message for message in reversed(transcript) if message.sender == Sender.SHOPPER),
             None,
         )
-        suggestions = (
-            _help_answer(last_question.text, language=conversation.language)
-            if last_question
-            else []
-        )
-        suggested_texts = [_suggestion_text(hit) for hit in suggestions]
+        suggestions = suggested_replies(conversation, last_question)
         chosen = positive_int(request.GET.get("suggestion"), default=0, maximum=len(suggestions))
         if request.method == "GET" and chosen:
-            reply_form = ReplyForm(initial={"text": suggested_texts[chosen - 1]})
+            reply_form = ReplyForm(initial={"text": suggestions[chosen - 1]["text"]})
         can_reply = self.has_reply_permission(request)
         context = {
             **self.admin_site.each_context(request),
@@ -276,7 +307,7 @@ class ConversationAdmin(admin.ModelAdmin):
             "original": conversation,
             "transcript": transcript,
             "shopper": analytics.shopper_context(conversation, language=request.LANGUAGE_CODE),
-            "suggestions": list(zip(suggestions, suggested_texts, strict=True)),
+            "suggestions": suggestions,
             "reply_form": reply_form,
             "can_reply": can_reply,
             "can_train": self.has_training_permission(request),

@@ -242,6 +242,23 @@ def test_suggested_replies_are_the_help_answer_for_the_last_question(
     assert edit.context["reply_form"].initial["text"].endswith("/fr/pages/ship/")
 
 
+def test_the_assistants_own_answer_is_suggested_with_its_products(merchant_client, shop_catalog):
+    # Given a shopper whose search the assistant understood, but who wants a person
+    chat = conversation(email="ann@example.com", status=ConversationStatus.OPEN)
+    message(chat, Sender.SHOPPER, "diamond ring", intent="product_search", confidence=0.97)
+
+    # When the merchant opens the conversation
+    response = merchant_client.get(page_url(chat))
+
+    # Then the assistant's answer is the first suggestion, with the products' addresses
+    [first, *_rest] = response.context["suggestions"]
+    assert first["title"] == "The assistant's answer"
+    assert "/en/p/diamond-ring/" in first["text"]
+    assert "Diamond" in first["text"]
+    # and replaying it stored nothing
+    assert Message.objects.filter(conversation=chat).count() == 1
+
+
 def test_a_misunderstood_message_is_relabelled_from_its_conversation(
     merchant_client, merchant, handed_over
 ):
