@@ -41,6 +41,7 @@ HELP_INTENTS = (
     "newsletter",
     "return_refund",
 )
+SMALL_TALK = ("greeting", "goodbye", "thanks")
 ORDER_INTENTS = ("order_status", "order_cancel", "order_change", "return_refund")
 ACTION_KINDS = ("cancel", "return", "change_address", "handoff")
 MAX_CARDS = 4
@@ -200,6 +201,12 @@ def _dispatch(turn: Turn, context: dict, language: str) -> Reply:
             **kwargs,
         )
 
+    # An order number in a message read as small talk ("hello, where is 261207-...?") or not
+    # understood: the shopper is asking about that order.
+    if intent in SMALL_TALK + ("out_of_scope",) and _order_numbers(turn):
+        ranked = [name for name, _p in (understanding.ranking or ()) if name in ORDER_INTENTS]
+        intent = ranked[0] if ranked else "order_status"
+
     # 1. A pending proposal: confirmed by the button (its id) or a "yes" in any language.
     pending = context.get("pending")
     if pending:
@@ -234,12 +241,13 @@ def _dispatch(turn: Turn, context: dict, language: str) -> Reply:
         return base(text=f"{text} {_shop_hours_text()}", handoff=True)
 
     # 3. Unsure twice in a row: offer a person.
-    if getattr(understanding, "low_confidence", False) or intent == "out_of_scope":
+    unsure = bool(getattr(understanding, "low_confidence", False)) and intent == "out_of_scope"
+    if unsure or intent == "out_of_scope":
         refined = _refine_search(turn, context, base, language)
         if refined is not None:
             return refined
         streak = turn.conversation.low_confidence_streak + 1
-        if getattr(understanding, "low_confidence", False) and streak >= 2:
+        if unsure and streak >= 2:
             action = _action("handoff", _("Talk to a person"))
             context["pending"] = {**action, "intent": "human_agent"}
             return base(

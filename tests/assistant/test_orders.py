@@ -386,3 +386,14 @@ def test_a_signed_in_customer_asking_the_return_policy_gets_no_return_proposal(
 
     assert result.reply.actions == [] or result.reply.actions[0]["kind"] == "handoff"
     assert delivered_order.return_requests.count() == 0
+
+
+def test_a_greeting_with_an_order_number_is_a_question_about_that_order(shipped_order):
+    result = say(
+        start(),
+        f"hello! {shipped_order.number} guest@example.com",
+        understood("greeting", order_numbers=[shipped_order.number], emails=["guest@example.com"]),
+    )
+
+    assert result.reply.intent == "order_status"
+    assert "DHL" in result.reply.text
