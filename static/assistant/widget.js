@@ -329,11 +329,6 @@
     if (conversation) body.conversation = conversation;
     if (productHandle) body.product = productHandle;
     if (confirm) body.confirm = confirm;
-    if (status === "closed") {
-      // A closed conversation is over: the next message starts a new one.
-      delete body.conversation;
-      forgetConversation();
-    }
     var mine = renderMessage({ sender: "shopper", text: text });
     pending.push({ text: text, node: mine });
     setBusy(true);
