@@ -184,3 +184,23 @@ def test_malformed_periods_fall_back(merchant_client, days):
     response = merchant_client.get(reverse(ANALYTICS), {"days": days})
     assert response.status_code == 200
     assert response.context["stats"].days == 30
+
+
+def test_the_analytics_cost_the_same_queries_however_many_conversations(merchant_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert merchant_client.get(reverse(ANALYTICS)).status_code == 200
+        return len(captured)
+
+    def chats(count: int) -> None:
+        for _ in range(count):
+            chat = conversation()
+            message(chat, Sender.SHOPPER, "engraving?", intent="out_of_scope", answered=False)
+
+    chats(2)
+    few = queries()
+    chats(10)
+    assert queries() == few

@@ -288,3 +288,32 @@ def test_a_missing_or_malformed_conversation_redirects_not_500(merchant_client):
     for object_id in ("999999", "not-a-number", "%00"):
         response = merchant_client.get(f"/admin/assistant/conversation/{object_id}/change/")
         assert response.status_code in (302, 404)
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_inbox_list_and_a_page_cost_the_same_queries_however_many_messages(
+    merchant_client, shopper
+):
+    chat = conversation(user=shopper, status=ConversationStatus.OPEN)
+    for number in range(2):
+        other = conversation(email=f"few{number}@example.com")
+        message(other, Sender.SHOPPER, f"question {number}")
+        message(chat, Sender.SHOPPER, f"question {number}", intent="shipping")
+    _queries(merchant_client, page_url(chat))  # warm: the help index and caches load once
+    few_list = _queries(merchant_client, reverse(CHANGELIST))
+    few_page = _queries(merchant_client, page_url(chat))
+
+    for number in range(8):
+        other = conversation(email=f"many{number}@example.com")
+        message(other, Sender.SHOPPER, f"question {number}")
+        message(chat, Sender.STAFF, f"answer {number}", staff_user=shopper)
+    assert _queries(merchant_client, reverse(CHANGELIST)) == few_list
+    assert _queries(merchant_client, page_url(chat)) == few_page
