@@ -199,13 +199,32 @@
     return box;
   }
 
+  var SVG = "http://www.w3.org/2000/svg";
+  var THUMB =
+    "M7 10v10H4V10zM7 10l4-7c1.4 0 2.3 1 2 2.4L12.4 9H18a2 2 0 0 1 2 2.3l-1.2 6.9A2 2 0 0 1 " +
+    "16.8 20H7";
+
+  /* A thumb drawn as an inline icon (emoji fonts are not everywhere); down is up turned over. */
+  function thumb(down) {
+    var icon = document.createElementNS(SVG, "svg");
+    icon.setAttribute("viewBox", "0 0 24 24");
+    icon.setAttribute("width", "18");
+    icon.setAttribute("height", "18");
+    icon.setAttribute("aria-hidden", "true");
+    icon.setAttribute("class", "icon" + (down ? " assistant__thumb--down" : ""));
+    var path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", THUMB);
+    icon.appendChild(path);
+    return icon;
+  }
+
   function ratingButtons(messageId, current) {
     var box = element("div", "assistant__rating");
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", t("rate-group"));
     var choices = [
-      { value: 1, label: t("rate-up"), glyph: "\uD83D\uDC4D" },
-      { value: -1, label: t("rate-down"), glyph: "\uD83D\uDC4E" },
+      { value: 1, label: t("rate-up"), flip: false },
+      { value: -1, label: t("rate-down"), flip: true },
     ];
     var note = element("span", "assistant__rated");
     choices.forEach(function (choice) {
@@ -213,7 +232,7 @@
       button.type = "button";
       button.setAttribute("aria-pressed", current === choice.value ? "true" : "false");
       button.setAttribute("data-rating", String(choice.value));
-      button.appendChild(element("span", "", choice.glyph)).setAttribute("aria-hidden", "true");
+      button.appendChild(thumb(choice.flip));
       button.appendChild(element("span", "visually-hidden", choice.label));
       button.title = choice.label;
       button.addEventListener("click", function () {
