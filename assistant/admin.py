@@ -164,7 +164,7 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        return [(code, _(name)) for code, name in settings.LANGUAGES]
+        return list(settings.LANGUAGES)
 
     def queryset(self, request, queryset):
         codes = {code for code, _name in settings.LANGUAGES}
