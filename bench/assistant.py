@@ -106,6 +106,9 @@ def configure_environment() -> str:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.pop("DATABASE_URL", None)
+    # The built-in intent model as a web process finds it: trained once and cached on disk
+    # (ai/assistant/backends.py); a fresh checkout trains it on the first run.
+    os.environ.setdefault("AI_ASSISTANT_DIR", str(ROOT / "var" / "models" / "assistant"))
     return scratch
 
 
@@ -178,8 +181,16 @@ def build_store():
     return customer, orders
 
 
+STAGES: dict[str, list[float]] = {"understand": [], "dialogue": []}
+
+
 def run_script(messages: list[str], *, language: str, user=None, session_key: str = ""):
-    """Plays a conversation; returns (resolved, [reply per turn], [seconds per turn])."""
+    """Plays a conversation; returns (resolved, [reply per turn], [seconds per turn]).
+
+    Each turn is timed whole (understanding, look-ups, writes) and in two parts: the
+    understanding alone (ai.services.assistant_understand) and the rest (assistant_reply given
+    that understanding)."""
+    from ai import services as ai_services
     from assistant import services
 
     conversation = services.conversation_get_or_create(
@@ -188,6 +199,10 @@ def run_script(messages: list[str], *, language: str, user=None, session_key: st
     replies, seconds, resolved = [], [], False
     for text in messages:
         started = time.perf_counter()
+        understanding = ai_services.assistant_understand(
+            text, language_hint=language, currency="EUR"
+        )
+        understood = time.perf_counter()
         result = services.assistant_reply(
             conversation=conversation,
             text=text,
@@ -195,8 +210,12 @@ def run_script(messages: list[str], *, language: str, user=None, session_key: st
             session_key=session_key,
             language=language,
             currency="EUR",
+            understanding=understanding,
         )
-        seconds.append(time.perf_counter() - started)
+        done = time.perf_counter()
+        seconds.append(done - started)
+        STAGES["understand"].append(understood - started)
+        STAGES["dialogue"].append(done - understood)
         conversation = result.conversation
         reply = result.reply
         replies.append(reply)
@@ -281,12 +300,15 @@ def main() -> None:
     rss_warm = rss_mib()
 
     shares, failures = order_status_share(customer, orders)
+    for values in STAGES.values():
+        values.clear()
     timings = latency(args.repeat)
     rss_after = rss_mib()
 
     print(
         f"\nShop assistant, {date.today()}, {machine()}, Python {platform.python_version()}, "
-        f"SQLite; {len(settings.LANGUAGES)} languages\n"
+        f"SQLite; {len(settings.LANGUAGES)} languages; load average "
+        f"{os.getloadavg()[0]:.1f} (other work on the machine slows every figure)\n"
     )
     print("| language | order-status conversations | resolved without a person | share |")
     print("| --- | ---: | ---: | ---: |")
@@ -305,6 +327,15 @@ def main() -> None:
         f"{statistics.median(timings) * 1000:.0f} | {percentile(timings, 0.95) * 1000:.0f} "
         f"(goal < 300) | {max(timings) * 1000:.0f} |"
     )
+    for stage, label in (
+        ("understand", "of which: understanding (intent model, language, entities)"),
+        ("dialogue", "of which: dialogue, search/help/DB look-ups and writes"),
+    ):
+        values = STAGES[stage]
+        print(
+            f"| {label} | {len(values)} | {statistics.median(values) * 1000:.0f} | "
+            f"{percentile(values, 0.95) * 1000:.0f} | {max(values) * 1000:.0f} |"
+        )
     print()
     print("| memory (RSS) | MiB |")
     print("| --- | ---: |")
