@@ -15,8 +15,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from shop.admin import START_PERMISSION
+
 from . import registry
-from .models import ExternalRating, ModelVersion, ProductEmbedding, RecommendationList
+from .assistant import jobs as assistant_jobs
+from .models import (
+    ExternalRating,
+    IntentExample,
+    ModelVersion,
+    ProductEmbedding,
+    RecommendationList,
+)
 
 
 class AiAdminMedia:
@@ -164,3 +173,64 @@ class ExternalRatingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+# --- shop assistant (issue 14) -----------------------------------------------------------------
+@admin.register(IntentExample)
+class IntentExampleAdmin(admin.ModelAdmin):
+    """The merchant's training examples for the assistant: the next training fits on the
+    shipped examples plus the active rows here (start it with the action or the job list)."""
+
+    list_display = ("text", "intent", "language", "source", "is_active", "created_by", "created_at")
+    list_filter = ("language", "intent", "source", "is_active")
+    search_fields = ("text",)
+    list_select_related = ("created_by",)
+    date_hierarchy = "created_at"
+    fields = ("text", "intent", "language", "source", "is_active", "created_by", "created_at")
+    readonly_fields = ("created_by", "created_at")
+    actions = ("activate_examples", "deactivate_examples", "train_assistant")
+
+    def has_start_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(START_PERMISSION)
+
+    def save_model(self, request: HttpRequest, obj: IntentExample, form, change: bool) -> None:
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Use for training"), permissions=["change"])
+    def activate_examples(self, request: HttpRequest, queryset) -> None:
+        count = queryset.filter(is_active=False).update(is_active=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d example will be used by the next training.",
+                "%(count)d examples will be used by the next training.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Stop using for training"), permissions=["change"])
+    def deactivate_examples(self, request: HttpRequest, queryset) -> None:
+        count = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d example will be left out of the next training.",
+                "%(count)d examples will be left out of the next training.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Train the assistant now"), permissions=["start"])
+    def train_assistant(self, request: HttpRequest, queryset) -> None:
+        job = assistant_jobs.assistant_train_start(user=request.user)
+        if job.started_now:
+            message = _("Training started; follow it in the AI jobs list.")
+        else:
+            message = _("A training is already queued or running; follow it in the AI jobs list.")
+        self.message_user(request, message, messages.SUCCESS)

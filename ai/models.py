@@ -24,6 +24,9 @@ from shop.models import (  # noqa: F401
     JobStatus,
 )
 
+from .assistant.intents import INTENT_CHOICES
+from .assistant.intents import LANGUAGES as ASSISTANT_LANGUAGES
+
 
 class Capability(models.TextChoices):
     SEARCH = "search", _("Search")
@@ -31,6 +34,7 @@ class Capability(models.TextChoices):
     SENTIMENT = "sentiment", _("Review sentiment")
     CHAT = "chat", _("Chat assistant")
     DESIGN = "design", _("Design drafts")
+    ASSISTANT = "assistant", _("Shop assistant (intents)")
 
 
 class ModelVersion(models.Model):
@@ -211,3 +215,52 @@ class ExternalRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset}: {self.user_ref} → {self.item_ref} {self.rating}"
+
+
+# --- shop assistant (issue 14) -----------------------------------------------------------------
+class IntentExampleSource(models.TextChoices):
+    MERCHANT = "merchant", _("Added by the merchant")
+    CONVERSATION = "conversation", _("Relabelled from a conversation")
+
+
+class IntentExample(models.Model):
+    """A training example of the assistant's intent model added by the merchant.
+
+    The next training (ai/assistant/training.py) fits on the shipped examples plus every active
+    row; deactivating a row takes it out without losing it.
+    """
+
+    text = models.TextField(_("text"), max_length=1000)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in ASSISTANT_LANGUAGES],
+    )
+    intent = models.CharField(_("intent"), max_length=40, choices=INTENT_CHOICES, db_index=True)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=IntentExampleSource.choices,
+        default=IntentExampleSource.MERCHANT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active examples are used for training.")
+    )
+
+    class Meta:
+        verbose_name = _("assistant training example")
+        verbose_name_plural = _("assistant training examples")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["is_active", "language"], name="ai_intentex_active_lang")]
+
+    def __str__(self) -> str:
+        return f"[{self.language}] {self.intent}: {self.text[:60]}"

@@ -50,6 +50,11 @@ Shop assistant, understanding (issue 14): ai.assistant.entities, ai.assistant.he
     named, and the product words for search_products.
     assistant_help_answer(question, language=..., limit=3) -> [HelpHit]: the store pages and
     FAQ entries answering a question, by meaning and by words, with a snippet and the URL.
+    assistant_understand(text, language_hint=..., currency=...) -> Understanding (intent,
+    confidence, language, ranking, entities, low_confidence); ASSISTANT_INTENTS (the public
+    intent names); assistant_train(...) (now), assistant_train_start(...) (a job),
+    JOB_ASSISTANT_TRAIN; assistant_add_training_example(text=..., intent=..., language=...,
+    source="merchant", user=None) stores an example for the next training.
 
 Heavy libraries load on first use only (numpy models; torch for the transformers backend;
 scipy for recommender training); nothing here imports TensorFlow.
@@ -71,8 +76,13 @@ from shop.text_language import detect_language
 
 from .assistant.entities import Entities
 from .assistant.entities import extract_entities as assistant_extract_entities
+from .assistant.examples import intent_example_add as assistant_add_training_example
 from .assistant.help import HelpHit
 from .assistant.help import help_answer as assistant_help_answer
+from .assistant.intents import INTENTS as ASSISTANT_INTENTS
+from .assistant.jobs import JOB_ASSISTANT_TRAIN, assistant_train, assistant_train_start
+from .assistant.understanding import Understanding
+from .assistant.understanding import understand as assistant_understand
 from .embeddings import EmbeddingBackendError
 from .index import VectorIndexUnavailable
 from .models import ModelVersion
@@ -126,7 +136,9 @@ from .sentiment.scoring import score_texts
 
 __all__ = [
     "ASPECTS",
+    "ASSISTANT_INTENTS",
     "ASPECT_LABELS",
+    "JOB_ASSISTANT_TRAIN",
     "JOB_RECOMMEND_TRAIN",
     "JOB_SEARCH_REINDEX",
     "JOB_SEARCH_REINDEX_DIRTY",
@@ -143,9 +155,14 @@ __all__ = [
     "Recommendations",
     "SentimentBackendError",
     "Suggestion",
+    "Understanding",
     "VectorIndexUnavailable",
+    "assistant_add_training_example",
+    "assistant_train",
+    "assistant_train_start",
     "assistant_extract_entities",
     "assistant_help_answer",
+    "assistant_understand",
     "bought_by",
     "bought_together",
     "cart_suggestions",

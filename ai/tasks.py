@@ -7,6 +7,7 @@ adds a button for it on the admin's job list.
 from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
+from .assistant import jobs as assistant_jobs
 from .jobs import JobReporter, enqueue_pending_jobs, job_kind
 from .recommend import jobs as recommend_jobs
 from .search import indexing
@@ -85,3 +86,9 @@ def recommend_train(*, reporter: JobReporter, **overrides) -> dict:
 def recommend_train_nightly() -> int:
     """Celery beat: starts the nightly training job; returns its id."""
     return recommend_jobs.recommend_train_start().pk
+
+
+# --- shop assistant (issue 14) -----------------------------------------------------------------
+@job_kind(assistant_jobs.JOB_ASSISTANT_TRAIN, label=_("Train the shop assistant"), startable=True)
+def assistant_train(*, reporter: JobReporter) -> dict:
+    return assistant_jobs.assistant_train(progress=reporter)

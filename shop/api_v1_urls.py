@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("customers.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("ai.api_urls")),
+    path("", include("assistant.api_urls")),
     # Last: any other address under /api/v1/ answers a JSON 404, not the storefront's HTML page.
     re_path(r"^(?P<path>.*)$", not_found, name="api-not-found"),
 ]

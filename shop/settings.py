@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "events",
     "content",
     "ai",
+    # The shop assistant (issue 14): conversations, dialogue, API; above ai (its facade only).
+    "assistant",
     # The demo store (seed_demo): the top layer, imports every app, none imports it.
     "demo",
 ]
@@ -481,6 +483,10 @@ AI_SENTIMENT_FINETUNE = env.json("AI_SENTIMENT_FINETUNE", default={})
 # Score with int8 dynamic quantisation of a fine-tuned e5 model: about 1.7 times as fast, but
 # it lost up to 0.038 binary accuracy in the benchmark (the issue allows 0.01), so off.
 AI_SENTIMENT_INT8 = env.bool("AI_SENTIMENT_INT8", default=False)
+# Shop assistant (issue 14): the intent model's files, the trained versions and the built-in
+# model (fitted on the shipped examples at first use, cached here under a key of the data and
+# the encoder so that processes do not train it again at each start).
+AI_ASSISTANT_DIR = env.str("AI_ASSISTANT_DIR", default=str(VAR_DIR / "models" / "assistant"))
 # Reviews: held for the merchant's approval before they are shown; photos per review.
 SHOP_REVIEWS_REQUIRE_APPROVAL = env.bool("SHOP_REVIEWS_REQUIRE_APPROVAL", default=True)
 SHOP_REVIEW_MAX_PHOTOS = env.int("SHOP_REVIEW_MAX_PHOTOS", default=4)
@@ -514,6 +520,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
         "writes": env.str("API_THROTTLE_WRITES", default="60/min"),
+        # Messages to the shop assistant (POST /api/v1/assistant/messages/), per client.
+        "assistant": env.str("API_THROTTLE_ASSISTANT", default="30/min"),
     },
 }
 # API tokens (customers.ApiToken): a token expires this many days after it is made (0: never);
@@ -531,6 +539,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 COUNTRIES_FIRST = ["US", "GB", "FR", "DE", "ES", "CN", "JP", "AE"]
+
+# --- Shop assistant (issue 14) ----------------------------------------------------------------
+# The longest message a shopper may send to the chat (characters).
+ASSISTANT_MAX_MESSAGE_CHARS = env.int("ASSISTANT_MAX_MESSAGE_CHARS", default=1000)
+# A staff reply is also e-mailed when the shopper has not been seen in the chat for this long.
+ASSISTANT_AWAY_MINUTES = env.int("ASSISTANT_AWAY_MINUTES", default=5)
+# Guests' order look-ups (number + e-mail): after this many failures within the window, per
+# session and per order number, look-ups are refused until the window ends.
+ASSISTANT_ORDER_LOOKUP_MAX_FAILURES = env.int("ASSISTANT_ORDER_LOOKUP_MAX_FAILURES", default=5)
+ASSISTANT_ORDER_LOOKUP_WINDOW_SECONDS = env.int(
+    "ASSISTANT_ORDER_LOOKUP_WINDOW_SECONDS", default=3600
+)
+# What the assistant promises when it hands a conversation to people ("usually within N hours").
+ASSISTANT_HANDOFF_REPLY_HOURS = env.int("ASSISTANT_HANDOFF_REPLY_HOURS", default=24)
 
 # --- Translators (django-rosetta) -------------------------------------------------------------
 ROSETTA_ACCESS_CONTROL_FUNCTION = "shop.permissions.can_translate"

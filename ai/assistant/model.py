@@ -1,0 +1,284 @@
+"""The intent classifier: one model for the store's seven languages.
+
+Features: the multilingual sentence encoder's vector (ai.embeddings, Universal Sentence Encoder
+multilingual by default: meaning, shared across languages) next to character n-gram TF-IDF
+(surface forms: typos, missing accents, German compounds, Chinese and Japanese without a word
+tokenizer); a multinomial logistic regression over the intents, out_of_scope included.
+
+Out of scope is detected twice: the out_of_scope class learns the off-topic messages of the
+training files, and a confidence threshold catches what looks like nothing it has seen. The
+probabilities are temperature-scaled (one number fitted on held-out predictions) so that
+`confidence` means what it says, and the threshold is calibrated on held-out training data
+(training.py), never on the eval files.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .intents import OUT_OF_SCOPE
+
+FORMAT_VERSION = 1
+# Bump when the recipe changes in a way that makes a cached built-in model stale.
+RECIPE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Prediction:
+    intent: str  # out_of_scope when the model says so or is below the threshold
+    confidence: float  # calibrated probability of the top intent (before the threshold)
+    ranking: tuple[tuple[str, float], ...]  # top 3 (intent, probability)
+    low_confidence: bool  # True when the threshold turned the intent into out_of_scope
+
+
+@dataclass
+class IntentModel:
+    """Encoder (+ character n-grams) features and a logistic regression; fit, predict, save."""
+
+    embedding_backend: str = "use-multilingual"
+    encoder_weight: float = 1.0
+    char_ngrams: tuple[int, int] | None = (2, 4)
+    char_analyzer: str = "char_wb"
+    word_ngrams: tuple[int, int] | None = None
+    c: float = 10.0
+    class_weight: str | None = "balanced"
+    min_df: int = 1
+    max_features: int = 300_000
+    temperature: float = 1.0
+    threshold: float = 0.0
+    classes_: list[str] = field(default_factory=list)
+    encoder_name: str = ""
+    info: dict = field(default_factory=dict)  # training facts (data hash, examples, metrics)
+    vectorizers: list = field(default_factory=list, repr=False)
+    classifier: object = field(default=None, repr=False)
+
+    # --- features ------------------------------------------------------------------------------
+    def embedder(self):
+        from ai.embeddings import get_embedder
+
+        return get_embedder(self.embedding_backend)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embedder().embed([str(text) for text in texts], batch_size=128)
+
+    def _new_vectorizers(self) -> list:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        made = []
+        if self.char_ngrams:
+            made.append(
+                TfidfVectorizer(
+                    analyzer=self.char_analyzer,
+                    ngram_range=tuple(self.char_ngrams),
+                    lowercase=True,
+                    sublinear_tf=True,
+                    min_df=self.min_df,
+                    max_features=self.max_features,
+                    dtype=np.float32,
+                )
+            )
+        if self.word_ngrams:
+            made.append(
+                TfidfVectorizer(
+                    analyzer="word",
+                    ngram_range=tuple(self.word_ngrams),
+                    lowercase=True,
+                    sublinear_tf=True,
+                    min_df=self.min_df,
+                    token_pattern=r"(?u)\b\w+\b",
+                    dtype=np.float32,
+                )
+            )
+        return made
+
+    def features(self, texts: Sequence[str], *, vectors=None, fit: bool = False):
+        """The feature matrix (CSR) of `texts`; `vectors`: their encoder vectors if known."""
+        from scipy import sparse
+
+        texts = [str(text) for text in texts]
+        blocks = []
+        if self.encoder_weight:
+            dense = vectors if vectors is not None else self.embed(texts)
+            dense = np.asarray(dense, dtype=np.float32) * self.encoder_weight
+            blocks.append(sparse.csr_matrix(dense))
+        if fit:
+            self.vectorizers = self._new_vectorizers()
+        for vectorizer in self.vectorizers:
+            blocks.append(vectorizer.fit_transform(texts) if fit else vectorizer.transform(texts))
+        if not blocks:
+            raise ValueError("The intent model has no features (no encoder, no n-grams).")
+        return sparse.hstack(blocks, format="csr")
+
+    # --- fit / predict ---------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str], labels: Sequence[str], *, vectors=None) -> IntentModel:
+        from sklearn.linear_model import LogisticRegression
+
+        labels = [str(label) for label in labels]
+        if len(set(labels)) < 2:
+            raise ValueError("Training needs examples of at least two intents.")
+        matrix = self.features(texts, vectors=vectors, fit=True)
+        self.classifier = LogisticRegression(
+            C=self.c, max_iter=3000, class_weight=self.class_weight
+        )
+        self.classifier.fit(matrix, labels)
+        self.classes_ = [str(label) for label in self.classifier.classes_]
+        if self.encoder_weight and not self.encoder_name:
+            self.encoder_name = self.embedder().name
+        return self
+
+    def decision(self, texts: Sequence[str], *, vectors=None) -> np.ndarray:
+        """(n, classes) raw scores (logits)."""
+        if self.classifier is None:
+            raise RuntimeError("The intent model is not fitted.")
+        if not len(texts):
+            return np.zeros((0, len(self.classes_)))
+        scores = self.classifier.decision_function(self.features(texts, vectors=vectors))
+        return np.asarray(scores, dtype=np.float64).reshape(len(texts), -1)
+
+    def predict_proba(self, texts: Sequence[str], *, vectors=None) -> np.ndarray:
+        """(n, classes) calibrated probabilities, columns in `classes_` order."""
+        return softmax(self.decision(texts, vectors=vectors), self.temperature)
+
+    def predict(
+        self, texts: Sequence[str], *, vectors=None, threshold: float | None = None
+    ) -> list[Prediction]:
+        probabilities = self.predict_proba(texts, vectors=vectors)
+        threshold = self.threshold if threshold is None else threshold
+        return [prediction_from_row(row, self.classes_, threshold) for row in probabilities]
+
+    def describe(self) -> dict:
+        return {
+            "kind": "encoder+char-tfidf+logreg" if self.encoder_weight else "char-tfidf+logreg",
+            "embedding_backend": self.embedding_backend if self.encoder_weight else "",
+            "encoder": self.encoder_name,
+            "encoder_weight": self.encoder_weight,
+            "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
+            "char_analyzer": self.char_analyzer,
+            "word_ngrams": list(self.word_ngrams) if self.word_ngrams else None,
+            "c": self.c,
+            "class_weight": self.class_weight,
+            "min_df": self.min_df,
+            "temperature": round(float(self.temperature), 4),
+            "threshold": round(float(self.threshold), 4),
+            "recipe": RECIPE_VERSION,
+        }
+
+    def params(self) -> dict:
+        """The constructor arguments of an unfitted copy (cross-validation folds)."""
+        return {
+            "embedding_backend": self.embedding_backend,
+            "encoder_weight": self.encoder_weight,
+            "char_ngrams": self.char_ngrams,
+            "char_analyzer": self.char_analyzer,
+            "word_ngrams": self.word_ngrams,
+            "c": self.c,
+            "class_weight": self.class_weight,
+            "min_df": self.min_df,
+            "max_features": self.max_features,
+        }
+
+    # --- persistence ---------------------------------------------------------------------------
+    def dumps(self) -> bytes:
+        buffer = io.BytesIO()
+        pickle.dump({"format": FORMAT_VERSION, "model": self}, buffer, protocol=4)
+        return buffer.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes) -> IntentModel:
+        # Artifacts are written by this app (training job, built-in cache) in its own folder.
+        payload = pickle.loads(data)  # noqa: S301
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+            raise ValueError("Not an intent model artifact of this version.")
+        model = payload["model"]
+        if not isinstance(model, cls):
+            raise ValueError("Not an intent model artifact.")
+        return model
+
+
+def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    scores = np.asarray(scores, dtype=np.float64) / max(float(temperature), 1e-6)
+    if scores.ndim == 1:  # a binary model's decision_function
+        scores = np.stack([-scores / 2, scores / 2], axis=1)
+    scores = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def prediction_from_row(row: np.ndarray, classes: Sequence[str], threshold: float) -> Prediction:
+    order = np.argsort(-row)
+    ranking = tuple((classes[index], round(float(row[index]), 4)) for index in order[:3])
+    top, confidence = classes[order[0]], float(row[order[0]])
+    low = top != OUT_OF_SCOPE and confidence < threshold
+    return Prediction(
+        intent=OUT_OF_SCOPE if low else top,
+        confidence=round(confidence, 4),
+        ranking=ranking,
+        low_confidence=low,
+    )
+
+
+def apply_threshold(
+    probabilities: np.ndarray, classes: Sequence[str], threshold: float
+) -> list[str]:
+    """The intents after the threshold rule, for many rows at once."""
+    top = probabilities.argmax(axis=1)
+    confidence = probabilities[np.arange(len(top)), top]
+    return [
+        OUT_OF_SCOPE if classes[index] != OUT_OF_SCOPE and value < threshold else classes[index]
+        for index, value in zip(top, confidence, strict=True)
+    ]
+
+
+# --- metrics -------------------------------------------------------------------------------------
+def _f1_per_class(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    scores = {}
+    for label in sorted(set(truth) | set(predicted)):
+        tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t == label and p == label)
+        fp = sum(1 for t, p in zip(truth, predicted, strict=True) if t != label and p == label)
+        fn = sum(1 for t, p in zip(truth, predicted, strict=True) if t == label and p != label)
+        scores[label] = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+    return scores
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict:
+    """Accuracy, macro-F1 (over the true intents), out-of-scope precision and recall,
+    in-scope accuracy, human_agent recall."""
+    pairs = list(zip(truth, predicted, strict=True))
+    f1 = _f1_per_class(truth, predicted)
+    true_labels = sorted(set(truth))
+    oos_tp = sum(1 for t, p in pairs if t == OUT_OF_SCOPE and p == OUT_OF_SCOPE)
+    in_scope = [(t, p) for t, p in pairs if t != OUT_OF_SCOPE]
+    human = [(t, p) for t, p in pairs if t == "human_agent"]
+    return {
+        "examples": len(pairs),
+        "accuracy": _ratio(sum(1 for t, p in pairs if t == p), len(pairs)),
+        "macro_f1": (
+            round(sum(f1[label] for label in true_labels) / len(true_labels), 4)
+            if true_labels
+            else None
+        ),
+        "in_scope_accuracy": _ratio(sum(1 for t, p in in_scope if t == p), len(in_scope)),
+        "oos_precision": _ratio(oos_tp, sum(1 for _t, p in pairs if p == OUT_OF_SCOPE)),
+        "oos_recall": _ratio(oos_tp, sum(1 for t, _p in pairs if t == OUT_OF_SCOPE)),
+        "human_agent_recall": _ratio(sum(1 for t, p in human if p == t), len(human)),
+    }
+
+
+def metrics_by_language(
+    truth: Sequence[str], predicted: Sequence[str], languages: Sequence[str]
+) -> dict:
+    """{"overall": metrics, "per_language": {language: metrics}}."""
+    per_language = {}
+    for language in sorted(set(languages)):
+        rows = [index for index, value in enumerate(languages) if value == language]
+        per_language[language] = metrics([truth[i] for i in rows], [predicted[i] for i in rows])
+    return {"overall": metrics(truth, predicted), "per_language": per_language}
