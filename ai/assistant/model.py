@@ -44,9 +44,10 @@ class IntentModel:
     encoder_weight: float = 1.0
     char_ngrams: tuple[int, int] | None = (2, 4)
     char_analyzer: str = "char_wb"
-    word_ngrams: tuple[int, int] | None = None
-    c: float = 10.0
+    word_ngrams: tuple[int, int] | None = (1, 1)
+    c: float = 30.0
     class_weight: str | None = "balanced"
+    strip_accents: str | None = None
     min_df: int = 1
     max_features: int = 300_000
     temperature: float = 1.0
@@ -76,6 +77,7 @@ class IntentModel:
                     analyzer=self.char_analyzer,
                     ngram_range=tuple(self.char_ngrams),
                     lowercase=True,
+                    strip_accents=self.strip_accents,
                     sublinear_tf=True,
                     min_df=self.min_df,
                     max_features=self.max_features,
@@ -88,6 +90,7 @@ class IntentModel:
                     analyzer="word",
                     ngram_range=tuple(self.word_ngrams),
                     lowercase=True,
+                    strip_accents=self.strip_accents,
                     sublinear_tf=True,
                     min_df=self.min_df,
                     token_pattern=r"(?u)\b\w+\b",
@@ -122,8 +125,10 @@ class IntentModel:
         if len(set(labels)) < 2:
             raise ValueError("Training needs examples of at least two intents.")
         matrix = self.features(texts, vectors=vectors, fit=True)
+        # newton-cg: as accurate as lbfgs here and ten times faster on these wide sparse
+        # features (lbfgs spends its time in the optimiser's own step on ~10^6 weights).
         self.classifier = LogisticRegression(
-            C=self.c, max_iter=3000, class_weight=self.class_weight
+            C=self.c, max_iter=1000, class_weight=self.class_weight, solver="newton-cg"
         )
         self.classifier.fit(matrix, labels)
         self.classes_ = [str(label) for label in self.classifier.classes_]
@@ -162,6 +167,7 @@ class IntentModel:
             "word_ngrams": list(self.word_ngrams) if self.word_ngrams else None,
             "c": self.c,
             "class_weight": self.class_weight,
+            "strip_accents": self.strip_accents,
             "min_df": self.min_df,
             "temperature": round(float(self.temperature), 4),
             "threshold": round(float(self.threshold), 4),
@@ -178,6 +184,7 @@ class IntentModel:
             "word_ngrams": self.word_ngrams,
             "c": self.c,
             "class_weight": self.class_weight,
+            "strip_accents": self.strip_accents,
             "min_df": self.min_df,
             "max_features": self.max_features,
         }
@@ -213,7 +220,7 @@ def prediction_from_row(row: np.ndarray, classes: Sequence[str], threshold: floa
     order = np.argsort(-row)
     ranking = tuple((classes[index], round(float(row[index]), 4)) for index in order[:3])
     top, confidence = classes[order[0]], float(row[order[0]])
-    low = top != OUT_OF_SCOPE and confidence < threshold
+    low = bool(top != OUT_OF_SCOPE and confidence < threshold)
     return Prediction(
         intent=OUT_OF_SCOPE if low else top,
         confidence=round(confidence, 4),
@@ -282,4 +289,3 @@ def metrics_by_language(
         rows = [index for index, value in enumerate(languages) if value == language]
         per_language[language] = metrics([truth[i] for i in rows], [predicted[i] for i in rows])
     return {"overall": metrics(truth, predicted), "per_language": per_language}
-
