@@ -37,7 +37,9 @@ def builtin(settings):
 
 # --- the built-in model ------------------------------------------------------------------------
 def test_the_builtin_model_knows_every_intent_in_every_language_from_held_out_examples(builtin):
-    """Three eval examples (never trained on) per intent and language: at least two right."""
+    """Three eval examples (never trained on) per intent and language: none of the 154
+    (language, intent) pairs missed entirely, and at least 85% right in all (the bench measures
+    the whole eval set: ~0.91)."""
     by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
     for example in shipped_examples("eval"):
         if len(by_key[example.language, example.intent]) < 3:
@@ -47,12 +49,14 @@ def test_the_builtin_model_knows_every_intent_in_every_language_from_held_out_ex
     keys = sorted(by_key)
     texts = [text for key in keys for text in by_key[key]]
     predicted = iter(prediction.intent for prediction in builtin.predict(texts))
-    failures = []
+    failures, right = [], 0
     for language, intent in keys:
         got = [next(predicted) for _text in by_key[language, intent]]
-        if sum(value == intent for value in got) < 2:
+        right += sum(value == intent for value in got)
+        if intent not in got:
             failures.append((language, intent, by_key[language, intent], got))
     assert not failures
+    assert right / len(texts) >= 0.85
     assert {intent for _language, intent in keys} == set(INTENTS)
 
 
@@ -96,12 +100,14 @@ def test_an_empty_message_is_out_of_scope_without_a_model():
 
 
 def test_a_low_confidence_prediction_becomes_out_of_scope(builtin):
-    text = "hmm"
-    prediction = builtin.predict([text], threshold=1.0)[0]
-    assert prediction.intent == OUT_OF_SCOPE
-    assert prediction.low_confidence is True
-    assert prediction.ranking[0][0] != OUT_OF_SCOPE or prediction.confidence < 1.0
+    text = "where is my order? it has not arrived yet"
+    sure = builtin.predict([text])[0]
+    assert (sure.intent, sure.low_confidence) == ("order_status", False)
     assert 0.0 < builtin.threshold < 1.0, "calibrated on held-out training data"
+    unsure = builtin.predict([text], threshold=sure.confidence + 0.001)[0]
+    assert (unsure.intent, unsure.low_confidence) == (OUT_OF_SCOPE, True)
+    assert unsure.ranking[0][0] == "order_status", "the ranking is before the threshold"
+    assert unsure.confidence == sure.confidence
 
 
 def test_the_builtin_model_is_loaded_from_its_disk_cache_by_the_next_process(builtin, monkeypatch):
@@ -278,7 +284,7 @@ def test_merchant_examples_reach_the_trained_model(small_data):
     assert model.predict(["zorblax"], threshold=0.0)[0].intent == "newsletter"
 
 
-# --- admin -----------------------------------------------------------------------------------------
+# --- admin ---------------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_admin_lists_filters_and_searches_examples(merchant_client, merchant):
     services.assistant_add_training_example(
