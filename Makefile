@@ -31,6 +31,8 @@ setup: install
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
+	# The assistant's built-in intent model: fitted once (a minute or two), then only loaded.
+	$(BIN)/python manage.py warm_up_assistant
 
 # The demo login and the e-mails name the address actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://$(HOST):$(PORT)

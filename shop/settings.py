@@ -487,6 +487,8 @@ AI_SENTIMENT_INT8 = env.bool("AI_SENTIMENT_INT8", default=False)
 # model (fitted on the shipped examples at first use, cached here under a key of the data and
 # the encoder so that processes do not train it again at each start).
 AI_ASSISTANT_DIR = env.str("AI_ASSISTANT_DIR", default=str(VAR_DIR / "models" / "assistant"))
+# Web workers load the assistant's intent model when they start (gunicorn.conf.py), in a thread.
+AI_ASSISTANT_WARM_UP = env.bool("AI_ASSISTANT_WARM_UP", default=True)
 # Reviews: held for the merchant's approval before they are shown; photos per review.
 SHOP_REVIEWS_REQUIRE_APPROVAL = env.bool("SHOP_REVIEWS_REQUIRE_APPROVAL", default=True)
 SHOP_REVIEW_MAX_PHOTOS = env.int("SHOP_REVIEW_MAX_PHOTOS", default=4)

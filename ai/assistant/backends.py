@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 from .model import RECIPE_VERSION, IntentModel
 
@@ -213,3 +214,21 @@ def warm_up() -> float | None:
         logger.exception("Assistant warm-up failed; the first message will load the model")
         return None
     return round(time.monotonic() - started, 2)
+
+
+def start_warm_up() -> threading.Thread | None:
+    """Warms the assistant up in a web worker (gunicorn.conf.py), in a thread so the worker
+    serves at once; a message arriving meanwhile waits for the same load. None when
+    AI_ASSISTANT_WARM_UP is off."""
+    if not getattr(settings, "AI_ASSISTANT_WARM_UP", False):
+        return None
+
+    def work() -> None:
+        try:
+            warm_up()
+        finally:
+            connections.close_all()  # this thread's own database connections
+
+    thread = threading.Thread(target=work, name="assistant-warm-up", daemon=True)
+    thread.start()
+    return thread

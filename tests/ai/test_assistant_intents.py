@@ -327,3 +327,27 @@ def test_warm_up_loads_the_model_and_never_raises(builtin, monkeypatch):
 
     monkeypatch.setattr(backends, "current_model", broken)
     assert backends.warm_up() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_worker_warms_the_assistant_up_in_a_thread_unless_turned_off(builtin, settings):
+    settings.AI_ASSISTANT_WARM_UP = False
+    assert backends.start_warm_up() is None
+
+    settings.AI_ASSISTANT_WARM_UP = True
+    backends.clear_cache()
+    thread = backends.start_warm_up()
+    thread.join(timeout=600)
+    assert not thread.is_alive()
+    assert backends.current_model() is not None
+
+
+@pytest.mark.django_db
+def test_the_warm_up_command_builds_or_loads_the_model(builtin):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("warm_up_assistant", stdout=out)
+    assert "Shop assistant ready" in out.getvalue()
