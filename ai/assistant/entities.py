@@ -35,6 +35,7 @@ from django.utils import translation
 from ai.search.query import currency_named, parse_current
 from ai.search.text import is_arabic, normalise, stem, words
 from catalog.selectors import catalog_version, published_products
+from shop.language import content_language
 from shop.money import to_base
 
 MAX_TEXT_LENGTH = 1000
@@ -262,6 +263,11 @@ COUNTRY_ALIASES = {
     "NL": "Holland, the Netherlands, Hollande, Holanda, オランダ, 荷兰, هولندا",
     "KR": "Korea, Coree, Korea, Corea, 韓国, 韩国, كوريا",
     "CN": "中国大陆, 大陆",
+    "TR": "Turkey, Turkiye, Turquia, Turkei",
+    "CZ": "Czech Republic, Czech, Republique tcheque, Tschechien, Republica Checa",
+    "VN": "Vietnam, Viet Nam",
+    "CI": "Ivory Coast",
+    "RU": "Russia, Russie, Russland, Rusia, ロシア, 俄罗斯, روسيا",
     "SA": "KSA, Saudi, Saudi Arabia, السعودية",
 }
 # Capitals that are words far more often than countries ("IT", "IN", "AM", "NO", "ME").
@@ -453,6 +459,7 @@ def _price_is_time(normal: str, phrase: str) -> bool:
 def extract_entities(text: str, *, language: str, currency: str | None = None) -> Entities:
     """The entities of one message. `currency` is the shopper's (for prices typed without
     one); price limits come back in the base currency."""
+    language = content_language(language)  # one of the store's (caches are per language)
     original = unicodedata.normalize("NFKC", str(text or ""))[:MAX_TEXT_LENGTH]
     order_numbers, rest = _find_order_numbers(original)
     emails, rest = _find_emails(rest)

@@ -44,9 +44,13 @@ class IntentModel:
     encoder_weight: float = 1.0
     char_ngrams: tuple[int, int] | None = (2, 4)
     char_analyzer: str = "char_wb"
-    word_ngrams: tuple[int, int] | None = None
-    c: float = 10.0
+    word_ngrams: tuple[int, int] | None = (1, 1)
+    c: float = 30.0
     class_weight: str | None = "balanced"
+    strip_accents: str | None = None
+    # Class weights multiplied on top of "balanced": a missed "talk to a person" costs more
+    # than a wrong product answer, so human_agent weighs more (bench: its recall per language).
+    boost: dict = field(default_factory=lambda: {"human_agent": 2.0})
     min_df: int = 1
     max_features: int = 300_000
     temperature: float = 1.0
@@ -76,6 +80,7 @@ class IntentModel:
                     analyzer=self.char_analyzer,
                     ngram_range=tuple(self.char_ngrams),
                     lowercase=True,
+                    strip_accents=self.strip_accents,
                     sublinear_tf=True,
                     min_df=self.min_df,
                     max_features=self.max_features,
@@ -88,6 +93,7 @@ class IntentModel:
                     analyzer="word",
                     ngram_range=tuple(self.word_ngrams),
                     lowercase=True,
+                    strip_accents=self.strip_accents,
                     sublinear_tf=True,
                     min_df=self.min_df,
                     token_pattern=r"(?u)\b\w+\b",
@@ -122,14 +128,30 @@ class IntentModel:
         if len(set(labels)) < 2:
             raise ValueError("Training needs examples of at least two intents.")
         matrix = self.features(texts, vectors=vectors, fit=True)
+        # newton-cg: as accurate as lbfgs here and ten times faster on these wide sparse
+        # features (lbfgs spends its time in the optimiser's own step on ~10^6 weights).
         self.classifier = LogisticRegression(
-            C=self.c, max_iter=3000, class_weight=self.class_weight
+            C=self.c, max_iter=1000, class_weight=self._class_weights(labels), solver="newton-cg"
         )
         self.classifier.fit(matrix, labels)
         self.classes_ = [str(label) for label in self.classifier.classes_]
         if self.encoder_weight and not self.encoder_name:
             self.encoder_name = self.embedder().name
         return self
+
+    def _class_weights(self, labels: list[str]):
+        boost = getattr(self, "boost", None) or {}
+        if not boost:
+            return self.class_weight
+        counts = {label: labels.count(label) for label in set(labels)}
+        weights = {
+            label: (len(labels) / (len(counts) * count) if self.class_weight == "balanced" else 1.0)
+            for label, count in counts.items()
+        }
+        for label, factor in boost.items():
+            if label in weights:
+                weights[label] *= float(factor)
+        return weights
 
     def decision(self, texts: Sequence[str], *, vectors=None) -> np.ndarray:
         """(n, classes) raw scores (logits)."""
@@ -162,6 +184,8 @@ class IntentModel:
             "word_ngrams": list(self.word_ngrams) if self.word_ngrams else None,
             "c": self.c,
             "class_weight": self.class_weight,
+            "strip_accents": self.strip_accents,
+            "boost": dict(self.boost),
             "min_df": self.min_df,
             "temperature": round(float(self.temperature), 4),
             "threshold": round(float(self.threshold), 4),
@@ -178,6 +202,8 @@ class IntentModel:
             "word_ngrams": self.word_ngrams,
             "c": self.c,
             "class_weight": self.class_weight,
+            "strip_accents": self.strip_accents,
+            "boost": dict(self.boost),
             "min_df": self.min_df,
             "max_features": self.max_features,
         }
@@ -213,7 +239,7 @@ def prediction_from_row(row: np.ndarray, classes: Sequence[str], threshold: floa
     order = np.argsort(-row)
     ranking = tuple((classes[index], round(float(row[index]), 4)) for index in order[:3])
     top, confidence = classes[order[0]], float(row[order[0]])
-    low = top != OUT_OF_SCOPE and confidence < threshold
+    low = bool(top != OUT_OF_SCOPE and confidence < threshold)
     return Prediction(
         intent=OUT_OF_SCOPE if low else top,
         confidence=round(confidence, 4),
@@ -282,4 +308,3 @@ def metrics_by_language(
         rows = [index for index, value in enumerate(languages) if value == language]
         per_language[language] = metrics([truth[i] for i in rows], [predicted[i] for i in rows])
     return {"overall": metrics(truth, predicted), "per_language": per_language}
-

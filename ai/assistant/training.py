@@ -31,7 +31,7 @@ from .model import IntentModel, apply_threshold, metrics, metrics_by_language, s
 
 Progress = Callable[[int, int, str], None]
 DEFAULT_PARAMS: dict = {}  # IntentModel's defaults are the measured best (notes: as-nlu.md)
-DEFAULT_FOLDS = 4
+DEFAULT_FOLDS = 3
 # Threshold rule: the highest threshold whose held-out in-scope accuracy stays within this much
 # of the accuracy without a threshold (see choose_threshold).
 IN_SCOPE_BUDGET = 0.02

@@ -171,6 +171,7 @@ def test_ring_sizes_and_chain_lengths_in_every_language(shop, text, language, si
         ("هل تشحنون لفرنسا؟", "ar", ("FR",)),
         ("shipping to the UAE and the USA", "en", ("AE", "US")),
         ("ship to FR or DE?", "en", ("FR", "DE")),
+        ("I live in Jordan, can you deliver to Turkey?", "en", ("JO", "TR")),
     ],
 )
 def test_countries_by_name_in_every_language_and_by_code_in_capitals(
@@ -234,3 +235,15 @@ def test_order_numbers_emails_and_sizes_stay_out_of_the_product_query(shop):
     found = extract("order 261207-ABCD2345, ana@example.com: gold ring size 7", "en")
     assert found.product_query == "order gold ring"
     assert found.sizes == ("7",)
+
+
+def test_an_unknown_language_reads_as_the_store_language(shop):
+    found = extract("gold ring size 7 to Germany", "pt-br")
+    assert (found.metals, found.sizes, found.countries) == (("gold",), ("7",), ("DE",))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "💍💍💍", "\x00\ufffd", "a@b" * 2000, "9" * 5000])
+def test_odd_text_gives_empty_or_partial_entities_never_an_error(shop, text):
+    found = extract(text, "en")
+    assert isinstance(found, Entities)
+    assert len(found.product_query) <= 1000

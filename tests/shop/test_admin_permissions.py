@@ -121,6 +121,7 @@ def build_whole_store() -> None:
     from ai.models import (
         Capability,
         ExternalRating,
+        IntentExample,
         Job,
         JobStatus,
         ModelVersion,
@@ -206,6 +207,11 @@ def build_whole_store() -> None:
     Job.objects.create(kind="search.reindex", status=JobStatus.QUEUED)
     ModelVersion.objects.create(capability=Capability.RECOMMEND, version=1)
     ModelVersion.objects.create(capability=Capability.SENTIMENT, version=1)
+    # One example in use and one left out: both assistant example actions move a row.
+    IntentExample.objects.create(text="hello there", intent="greeting", language="en")
+    IntentExample.objects.create(
+        text="bye for now", intent="goodbye", language="en", is_active=False
+    )
     ProductEmbedding.objects.create(
         product=ring, language="en", backend="test", dimension=2, vector=b"\0" * 8, text_hash="x"
     )
