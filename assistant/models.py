@@ -84,6 +84,8 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["user", "-updated_at"])]
+        # The inbox (assistant/admin.py): replying to shoppers, assigning and closing.
+        permissions = [("reply_conversation", _("Can reply to shoppers in the assistant inbox"))]
 
     def __str__(self) -> str:
         return str(self.public_id)

@@ -55,6 +55,7 @@ READ_ONLY_PAGES = {
     "catalog_product_export",
     "reviews_review_trends",
     "ai_job_progress",
+    "assistant_conversation_analytics",
 }
 
 
@@ -241,6 +242,12 @@ def build_whole_store() -> None:
         texts={"en": {"question": "Care?"}, "fr": {"question": "Entretien ?"}},
         is_published=False,
     )
+
+    # The assistant's inbox: a conversation waiting for a person (assign and close move it).
+    from assistant.models import Conversation, ConversationStatus, Message, Sender
+
+    chat = Conversation.objects.create(user=shopper, status=ConversationStatus.OPEN)
+    Message.objects.create(conversation=chat, sender=Sender.SHOPPER, text="A person, please")
 
     long_ago = timezone.now() - timezone.timedelta(days=30)
     attempt_row = AccessAttempt.objects.create(
