@@ -200,3 +200,16 @@ def clear_cache(*, builtin: bool = False) -> None:
             if builtin or not name.startswith("builtin:"):
                 del _cache[name]
         _active.update({"checked": 0.0, "key": None, "path": ""})
+
+
+def warm_up() -> float | None:
+    """Loads the model in use (training the built-in one if nothing is cached) and answers one
+    message, so the first shopper does not wait; seconds taken, None when it failed (logged:
+    the first message then loads it as it would without a warm-up)."""
+    started = time.monotonic()
+    try:
+        current_model().predict(["hello"])
+    except Exception:  # noqa: BLE001 - best effort, like the search warm-up
+        logger.exception("Assistant warm-up failed; the first message will load the model")
+        return None
+    return round(time.monotonic() - started, 2)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from shop.text_language import detect_language
+from shop.text_language import ACCENTS, STOP_WORDS, detect_language
 
 from .intents import LANGUAGES, OUT_OF_SCOPE
 
@@ -76,8 +76,27 @@ def resolve_language(text: str, language_hint: str | None = None) -> str:
         return "ja" if hint == "ja" else "zh-hans"
     if len(latin_words) < MIN_WORDS_TO_DETECT and hint is not None:
         return hint
+    if hint in STOP_WORDS:
+        # The kernel's detector scores function words and accents; a tie (Spanish and French
+        # share "la", "que", "de"...) or no evidence goes to the page's language.
+        scores = _latin_scores(text)
+        if scores[hint] >= max(scores.values()):
+            return hint
     detected = detect_language(text)
     return detected if detected in LANGUAGES else fallback
+
+
+def _latin_scores(text: str) -> dict[str, float]:
+    """shop.text_language's evidence per Latin-script language (function words, accents)."""
+    lowered = text.lower()
+    scores = dict.fromkeys(STOP_WORDS, 0.0)
+    for word in _WORD.findall(lowered):
+        for language, stop_words in STOP_WORDS.items():
+            if word in stop_words:
+                scores[language] += 1
+    for language, accents in ACCENTS.items():
+        scores[language] += 0.5 * sum(1 for char in lowered if char in accents)
+    return scores
 
 
 def _is_latin(word: str) -> bool:

@@ -316,3 +316,14 @@ def test_admin_actions_declare_their_permissions():
     for name in model_admin.actions:
         action = getattr(type(model_admin), name)
         assert action.allowed_permissions, name
+
+
+@pytest.mark.django_db
+def test_warm_up_loads_the_model_and_never_raises(builtin, monkeypatch):
+    assert backends.warm_up() is not None
+
+    def broken(**kwargs):
+        raise backends.AssistantModelError("no model")
+
+    monkeypatch.setattr(backends, "current_model", broken)
+    assert backends.warm_up() is None
