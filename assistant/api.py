@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import SessionAuthentication
@@ -79,20 +80,29 @@ class MessageInput(serializers.Serializer):
         default="",
         help_text="The id of a proposed action (`actions[].id`) the shopper confirms.",
     )
-    currency = serializers.ChoiceField(
-        choices=settings.SHOP_CURRENCIES,
+    currency = serializers.CharField(
+        max_length=3,
         required=False,
-        help_text="Currency for prices (default: the shopper's currency).",
+        help_text="Currency for prices, one of the shop's (SHOP_CURRENCIES); default: the "
+        "shopper's currency.",
     )
 
     def validate_text(self, value: str) -> str:
         if "\x00" in value:
-            raise serializers.ValidationError("Null characters are not allowed.")
+            raise serializers.ValidationError(_("Null characters are not allowed."))
+        return value
+
+    def validate_currency(self, value: str) -> str:
+        if value not in settings.SHOP_CURRENCIES:
+            raise serializers.ValidationError(
+                _("Unknown currency; use one of: %(codes)s.")
+                % {"codes": ", ".join(settings.SHOP_CURRENCIES)}
+            )
         return value
 
     def validate(self, attrs):
         if not attrs.get("text") and not attrs.get("confirm"):
-            raise serializers.ValidationError({"text": ["This field is required."]})
+            raise serializers.ValidationError({"text": [_("Write a message.")]})
         return attrs
 
 
@@ -253,7 +263,7 @@ class AssistantView(WriteThrottledAPIView):
             public_id=public_id, user=self.request.user, session_key=self.session_key()
         )
         if conversation is None:
-            raise exceptions.NotFound("No such conversation.")
+            raise exceptions.NotFound(_("No such conversation."))
         return conversation
 
 
@@ -286,7 +296,7 @@ class MessageCreateView(AssistantView):
                 country=_country_from_header(request),
             )
         except services.ConversationNotFound as error:
-            raise exceptions.NotFound("No such conversation.") from error
+            raise exceptions.NotFound(_("No such conversation.")) from error
         text = data.get("text") or ""
         if not text and data.get("confirm"):
             text = "✓"
@@ -402,7 +412,7 @@ class MessageRatingView(AssistantView):
         data = _validated(RatingInput, request.data)
         message = Message.objects.select_related("conversation").filter(pk=message_id).first()
         if message is None:
-            raise exceptions.NotFound("No such message.")
+            raise exceptions.NotFound(_("No such message."))
         # Owner only: the message's conversation must be the shopper's.
         self.owned_conversation(message.conversation.public_id)
         try:

@@ -42,6 +42,10 @@ HELP_INTENTS = (
     "return_refund",
 )
 SMALL_TALK = ("greeting", "goodbye", "thanks")
+PRODUCT_INTENTS = ("product_search", "recommendation", "product_question")
+# Below this confidence, a short attribute-only follow-up to a search refines it whatever the
+# model's first guess, when a product intent is among its top three.
+REFINE_BELOW = 0.75
 ORDER_INTENTS = ("order_status", "order_cancel", "order_change", "return_refund")
 ACTION_KINDS = ("cancel", "return", "change_address", "handoff")
 MAX_CARDS = 4
@@ -240,7 +244,22 @@ def _dispatch(turn: Turn, context: dict, language: str) -> Reply:
         )
         return base(text=f"{text} {_shop_hours_text()}", handoff=True)
 
-    # 3. Unsure twice in a row: offer a person.
+    # 3. A short follow-up naming only a metal, a stone or a price refines the last search
+    # when the model reads it as a product question or is unsure what it is ("and in white
+    # gold?" alone is hard to classify; the conversation says what it is).
+    if _is_refinement(turn, context) and intent not in ORDER_INTENTS:
+        product_ranked = any(name in PRODUCT_INTENTS for name, _p in understanding.ranking or ())
+        about_a_piece = intent == "product_question" and (
+            _entities(turn).product_handles or turn.conversation.product_id
+        )
+        if not about_a_piece and (
+            intent in PRODUCT_INTENTS or (confidence < REFINE_BELOW and product_ranked)
+        ):
+            refined = _refine_search(turn, context, base, language)
+            if refined is not None:
+                return refined
+
+    # 4. Unsure twice in a row: offer a person.
     unsure = bool(getattr(understanding, "low_confidence", False)) and intent == "out_of_scope"
     if unsure or intent == "out_of_scope":
         refined = _refine_search(turn, context, base, language)

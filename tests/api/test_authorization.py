@@ -1,4 +1,5 @@
-"""A customer can never read or change another customer's cart, orders, addresses or wishlist.
+"""A customer can never read or change another customer's cart, orders, addresses, wishlist
+or chats with the shop assistant.
 
 The sweep is generic: every route under /api/v1/ whose path names an object is read from the
 URL resolver, so an endpoint added later is swept too (or fails loudly until the sweep knows
@@ -32,6 +33,7 @@ BODY = {
     "country": "FR",
     "is_default": True,
     "status": "cancelled",
+    "rating": 1,
 }
 
 # Routes every customer may read whatever its parameter is (the public catalog).
@@ -44,6 +46,11 @@ EXPECTED_OWNED = {
     "/api/v1/cart/lines/<int:line_id>/",
     "/api/v1/orders/<str:number>/",
     "/api/v1/wishlist/<slug:handle>/",
+    # The shop assistant's conversations and answers (assistant.api).
+    "/api/v1/assistant/conversations/<str:public_id>/",
+    "/api/v1/assistant/conversations/<str:public_id>/messages/",
+    "/api/v1/assistant/conversations/<str:public_id>/handoff/",
+    "/api/v1/assistant/messages/<int:message_id>/rating/",
 }
 
 
@@ -59,6 +66,11 @@ def owned_values(route: Route, owner) -> dict:
             values[name] = owner.order.number
         elif name == "handle" and "wishlist" in route.pattern:
             values[name] = owner.wishlist_item.product.handle
+        elif name == "public_id":
+            values[name] = _assistant_conversation(owner).public_id
+        elif name == "message_id":
+            conversation = _assistant_conversation(owner)
+            values[name] = conversation.messages.filter(sender="assistant").get().pk
         elif name == "token_id":
             values[name] = ApiToken.objects.filter(user=owner.user).order_by("pk").first().pk
         else:
@@ -67,6 +79,19 @@ def owned_values(route: Route, owner) -> dict:
                 "teach owned_values() which of a customer's objects it is"
             )
     return values
+
+
+def _assistant_conversation(owner):
+    """The owner's chat with the shop assistant: one question, one answer."""
+    from assistant.models import Conversation, Message, Sender
+
+    conversation, created = Conversation.objects.get_or_create(
+        user=owner.user, defaults={"email": owner.user.email}
+    )
+    if created:
+        Message.objects.create(conversation=conversation, sender=Sender.SHOPPER, text="hello")
+        Message.objects.create(conversation=conversation, sender=Sender.ASSISTANT, text="Hi!")
+    return conversation
 
 
 def is_public(route: Route) -> bool:
@@ -112,6 +137,11 @@ def snapshot(owner) -> dict:
             CartLine.objects.filter(cart__user=user)
             .order_by("pk")
             .values_list("pk", "variant_id", "quantity")
+        ),
+        "assistant": list(
+            user.assistant_conversations.order_by("pk").values_list(
+                "status", "messages__text", "messages__rating"
+            )
         ),
         "orders": list(
             Order.objects.filter(user=user)

@@ -4,6 +4,7 @@ real NLU is exercised in test_with_nlu.py."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -102,6 +103,33 @@ def test_a_follow_up_naming_a_metal_refines_the_last_search(
 
         assert [card["handle"] for card in result.reply.products] == ["sapphire-ring"]
         assert result.reply.intent == "product_search"
+
+
+def test_an_unsure_other_guess_for_a_follow_up_still_refines_but_a_sure_one_does_not(
+    shop_catalog, monkeypatch
+):
+    from ai import services as ai_services
+
+    monkeypatch.setattr(
+        ai_services, "assistant_help_answer", lambda question, *, language, limit=3: []
+    )
+    conversation = start()
+    say(
+        conversation,
+        "rings",
+        understood("product_search", categories=["rings"], product_query="rings"),
+    )
+    unsure = understood("care", confidence=0.58, metals=["white-gold"])
+    unsure = dataclasses.replace(
+        unsure, ranking=(("care", 0.58), ("product_search", 0.22), ("product_question", 0.12))
+    )
+    refined = say(conversation, "and in white gold?", unsure)
+    assert [card["handle"] for card in refined.reply.products] == ["sapphire-ring"]
+
+    sure = understood("care", confidence=0.99, metals=["white-gold"])
+    care = say(conversation, "how to clean white gold", sure)
+    assert care.reply.products == []
+    assert care.reply.intent == "care"
 
 
 def test_a_search_that_finds_nothing_is_not_answered(shop_catalog):
