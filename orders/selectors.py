@@ -386,6 +386,9 @@ def order_for_user(*, user, number: str):
     """The user's own order with that number, or None (someone else's order is None too)."""
     if user is None or not user.is_authenticated:
         return None
+    # No order number is longer, and PostgreSQL refuses a NUL character (an error, not a miss).
+    if not number or len(number) > Order._meta.get_field("number").max_length or "\x00" in number:
+        return None
     return _order_detail_queryset().filter(user=user, number=number).first()
 
 
