@@ -21,9 +21,20 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from ai import services as ai_services
 from orders.models import OrderStatus
+from orders.services import OrderError
+from orders.services.aftersales import (
+    order_can_cancel,
+    order_can_change_address,
+    order_can_return,
+    order_cancel_by_customer,
+    order_change_shipping_address,
+    order_return_request,
+)
+from shop.money import format_price
 
 from . import identity, selectors
 from .models import Conversation
@@ -505,7 +516,6 @@ def _country_of(turn: Turn) -> str:
 
 
 def _country_name(code: str) -> str:
-    from django_countries import countries
 
     return str(countries.name(code)) or code
 
@@ -515,7 +525,6 @@ def _shipping_text(turn: Turn, country: str) -> str:
     name = _country_name(country)
     if not methods:
         return _("Sorry, we do not ship to %(country)s yet.") % {"country": name}
-    from shop.money import format_price
 
     lines = []
     for method in methods:
@@ -548,7 +557,6 @@ def _shipping_text(turn: Turn, country: str) -> str:
 
 
 def _duties_text(turn: Turn, country: str) -> str:
-    from shop.money import format_price
 
     rate = selectors.duty_rate_for_country(country)
     name = _country_name(country)
@@ -737,12 +745,6 @@ def _order_flow(turn: Turn, context: dict, intent: str, base) -> Reply:
     help_link = [{"title": _("Order %(number)s") % {"number": order.number}, "url": link}]
     if intent == "order_status":
         return base(text=order_status_text(order, language=language), intent=intent, help=help_link)
-    from orders.services.aftersales import (
-        order_can_cancel,
-        order_can_change_address,
-        order_can_return,
-    )
-
     if intent == "order_cancel":
         allowed, why = order_can_cancel(order)
         if not allowed:
@@ -838,13 +840,6 @@ def _done_text(done: dict) -> str:
 def _execute(turn: Turn, context: dict, pending: dict, base) -> Reply:
     """Carries out the proposal the shopper confirmed, once: the same confirmation again
     answers what was done (and the orders services are idempotent themselves)."""
-    from orders.services import OrderError
-    from orders.services.aftersales import (
-        order_cancel_by_customer,
-        order_change_shipping_address,
-        order_return_request,
-    )
-
     context.pop("pending", None)
     kind = pending.get("kind")
     intent = pending.get("intent", turn.understanding.intent)

@@ -11,13 +11,15 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import translation
 
 from catalog import selectors as catalog_selectors
 from catalog.models import Product
+from customers.selectors import addresses_for_user, default_address_for_user
 from orders import selectors as orders_selectors
 from orders.models import Order, OrderStatusEvent
-from shop.money import format_price
+from shop.money import convert_price, format_price
 
 from .models import Conversation, Message
 
@@ -93,7 +95,6 @@ def product_card(product, *, language: str, currency: str) -> dict:
     product.set_current_language(language)
     with translation.override(language):
         url = product.get_absolute_url()
-    from shop.money import convert_price
 
     amount, shown_currency = convert_price(product.price_min, currency=currency)
     return {
@@ -203,7 +204,6 @@ def user_country(user) -> str:
     """The country of a signed-in shopper's default address, else ""."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    from customers.selectors import default_address_for_user
 
     address = default_address_for_user(user=user)
     return address.country.code if address is not None and address.country else ""
@@ -212,7 +212,6 @@ def user_country(user) -> str:
 def user_addresses(user) -> list:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    from customers.selectors import addresses_for_user
 
     return list(addresses_for_user(user=user)[:3])
 
@@ -257,7 +256,6 @@ def order_by_number(number: str) -> Order | None:
 
 def order_link(order: Order, *, language: str) -> str:
     """The order's page for whoever holds the link (signed), as the order e-mails give it."""
-    from django.urls import reverse
 
     with translation.override(language):
         return reverse(
