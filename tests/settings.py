@@ -22,5 +22,7 @@ from shop.settings import *  # noqa: E402, F403
 
 TEST_RUN_DIR = os.environ[RUN_DIR_VARIABLE]
 
-# Nothing in the tests starts gunicorn's hook; off so that one never warms search up by accident.
+# Nothing in the tests starts gunicorn's hook; off so that one never warms search or the
+# assistant up by accident (the tests that run the hook turn them on).
 AI_SEARCH_WARM_UP = False
+AI_ASSISTANT_WARM_UP = False
