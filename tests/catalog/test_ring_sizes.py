@@ -235,8 +235,8 @@ def options(body: str) -> list[str]:
     ("language", "header", "expected"),
     [
         ("fr", "", ["52 (US 6)", "54 (US 7)", "56 (US 7,5)"]),
-        ("ja", "", ["12号 (US 6)", "14号 (US 7)", "15号 (US 7.5)"]),
-        ("zh-hans", "", ["12号 (US 6)", "14号 (US 7)", "16号 (US 7.5)"]),
+        ("ja", "", ["12号（US 6）", "14号（US 7）", "15号（US 7.5）"]),
+        ("zh-hans", "", ["12号（US 6）", "14号（US 7）", "16号（US 7.5）"]),
         ("en", "", ["6", "7", "7.5"]),
         ("en", "en-GB,en;q=0.8", ["L½ (US 6)", "N½ (US 7)", "O½ (US 7.5)"]),
         ("ar", "", ["52 (US 6)", "54 (US 7)", "56 (US 7.5)"]),
@@ -301,7 +301,9 @@ def test_the_order_keeps_the_size_in_the_scale_of_its_shipping_country(ring, shi
         address=PARIS,
         idempotency_key="key-00000002",
     )
-    assert OrderLine.objects.get(order=order).variant_title == "プラチナ / 56 (US 7.5)"
+    assert (
+        OrderLine.objects.get(order=order).variant_title == "プラチナ / 56（US 7.5）"
+    )  # Japanese parentheses
 
 
 # --- the size guide --------------------------------------------------------------------------
