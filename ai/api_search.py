@@ -17,8 +17,8 @@ from rest_framework.response import Response
 
 from catalog import selectors
 from catalog.api import CatalogView
-from catalog.api_selectors import first_by_slug
 from catalog.models import Category, GemstoneType, Material
+from catalog.selectors.api import first_by_slug
 from catalog.serializers import PricedQuerySerializer, PriceSerializer
 
 from .search import ranking

@@ -145,7 +145,8 @@ def build_store():
     from ai import services as ai_services
     from content.services import read_content_file, store_content_load
     from customers.models import User
-    from orders.models import ExchangeRate, Order, OrderStatus, OrderStatusEvent
+    from orders.models import Order, OrderStatus, OrderStatusEvent
+    from shop.models import ExchangeRate
     from tests.ai.test_search_query import search_catalog
 
     for currency, rate in [("EUR", "0.92"), ("GBP", "0.79"), ("JPY", "151.5")]:

@@ -58,7 +58,7 @@ def build_store(product_count: int) -> list:
     from django.utils import timezone
 
     from catalog.models import Category, Product, ProductVariant, PublicationStatus
-    from orders.models import ExchangeRate
+    from shop.models import ExchangeRate
 
     for currency, rate in [("EUR", "0.92"), ("GBP", "0.79"), ("JPY", "151.5")]:
         ExchangeRate.objects.create(currency=currency, rate=Decimal(rate))

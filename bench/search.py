@@ -201,7 +201,7 @@ def build_catalog(count: int) -> float:
         ProductVariant,
         PublicationStatus,
     )
-    from orders.models import ExchangeRate
+    from shop.models import ExchangeRate
 
     started = time.perf_counter()
     for currency, rate in [("EUR", "0.92"), ("CNY", "7.24"), ("JPY", "151.5"), ("AED", "3.67")]:

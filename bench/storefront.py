@@ -72,7 +72,7 @@ def build_catalog(product_count: int) -> None:
         ProductVariant,
         PublicationStatus,
     )
-    from orders.models import ExchangeRate
+    from shop.models import ExchangeRate
 
     for currency, rate in [
         ("EUR", "0.92"),

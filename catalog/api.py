@@ -1,6 +1,6 @@
 """Read-only catalog endpoints of the REST API: products, categories, collections, materials.
 
-Thin views: validate the query string with an input serializer, call catalog.api_selectors,
+Thin views: validate the query string with an input serializer, call catalog.selectors.api,
 render with an output serializer. Texts come in the language asked for (`?lang=`, else the
 Accept-Language header, else English), prices in the base currency and in `?currency=`.
 """
@@ -19,7 +19,8 @@ from shop.api import HANDLE_PARAMETER, AutoSchema, Pagination
 from shop.language import request_language
 from shop.validators import is_slug
 
-from .api_selectors import (
+from .models import Collection, GemstoneType, Material
+from .selectors.api import (
     ProductQuery,
     category_ids,
     category_index,
@@ -30,7 +31,6 @@ from .api_selectors import (
     product_for_api,
     products_for_api,
 )
-from .models import Collection, GemstoneType, Material
 from .serializers import (
     CategoryDetailSerializer,
     CategoryListItemSerializer,

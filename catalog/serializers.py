@@ -1,6 +1,6 @@
 """Input and output serializers of the catalog REST API.
 
-Output serializers read from objects prepared by catalog.api_selectors (translations and
+Output serializers read from objects prepared by catalog.selectors.api (translations and
 related rows prefetched) and from the serializer context:
 
 - `language`: the language texts are shown in (English where a translation is missing),
@@ -25,9 +25,9 @@ from rest_framework import serializers
 from shop.money import convert_price, format_price, to_base
 from shop.rich_text import sanitize_html
 
-from .api_selectors import DEFAULT_ORDERING, ORDERINGS, translated
 from .models import GemClarity, GemCut, Material, Purity
 from .option_labels import OptionTexts, option_texts_for_product
+from .selectors.api import DEFAULT_ORDERING, ORDERINGS, translated
 
 
 # --- Money ------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ from demo.tables import (
     RING_LEAVES,
 )
 from events.demo_history import seed_history
-from orders.models import ExchangeRate
+from shop.models import ExchangeRate
 
 # =============================================================================================
 # Steps writing to the database

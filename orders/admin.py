@@ -1,5 +1,5 @@
 """What the merchant sees: orders with filters, history and fulfilment actions; shipping
-zones with their methods; duty and tax rates; exchange rates.
+zones with their methods; duty and tax rates. (Exchange rates are the kernel's: shop/admin.py.)
 
 Every status change goes through orders.services, so the admin records the same history,
 restores the same stock and sends the same e-mails as any other caller. Moving an order along
@@ -26,7 +26,6 @@ from shop.language import content_language
 from . import services
 from .models import (
     DutyRate,
-    ExchangeRate,
     Order,
     OrderLine,
     OrderStatus,
@@ -37,13 +36,6 @@ from .models import (
     ShippingZone,
 )
 from .selectors import format_money
-
-
-@admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
-    list_display = ("currency", "rate", "updated_at")
-    list_editable = ("rate",)
-    search_fields = ("currency",)
 
 
 class ReadOnlyInline(admin.TabularInline):

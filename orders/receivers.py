@@ -1,28 +1,19 @@
-"""What orders listens to: exchange-rate changes (cache) and sign-ins (the guest's bag follows)."""
+"""What orders listens to: sign-ins (the guest's bag follows).
+
+Exchange-rate changes (the rates' cache) are the kernel's since the model moved there
+(shop/apps.py, shop.money.exchange_rate_changed).
+"""
 
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from shop.events import after_commit
-from shop.money import clear_exchange_rate_cache
-
-from .models import Cart, ExchangeRate
+from .models import Cart
 from .selectors import CART_SESSION_KEY, guest_cart_id
 
 logger = logging.getLogger(__name__)
-
-
-@receiver(post_save, sender=ExchangeRate)
-@receiver(post_delete, sender=ExchangeRate)
-def exchange_rate_changed(**kwargs) -> None:
-    # Now, and again once the change commits: a page that read the rates in between would
-    # otherwise keep the old ones cached for a minute after the merchant's save.
-    clear_exchange_rate_cache()
-    after_commit(clear_exchange_rate_cache)
 
 
 @receiver(user_logged_in)

@@ -13,6 +13,9 @@ static/js/job_progress.js refreshes every 2 s from the JSON endpoint
 admin/shop/job/<id>/progress/ while a job on the page is running, and actions that retry failed
 jobs and cancel active ones, for whoever holds `shop.start_job` (formerly `ai.start_job`: its
 grants moved with it).
+
+Exchange rates (shop.models.ExchangeRate, orders' until issue 13 step 6) at
+/admin/shop/exchangerate/; /admin/orders/exchangerate/ redirects there (shop/urls.py).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import jobs
-from .models import Job, JobStatus
+from .models import ExchangeRate, Job, JobStatus
 
 START_PERMISSION = "shop.start_job"
 
@@ -76,6 +79,13 @@ if admin.site.is_registered(Group):
 # --- jobs (the job framework, shop/jobs.py) ---------------------------------------------------
 def _kind_labels() -> dict[str, str]:
     return {kind.kind: kind.label for kind in jobs.job_kinds()}
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ("currency", "rate", "updated_at")
+    list_editable = ("rate",)
+    search_fields = ("currency",)
 
 
 @admin.register(Job)

@@ -1,4 +1,5 @@
-"""The kernel's one model: Job, a long piece of work run by a Celery worker with its progress.
+"""The kernel's models: Job, a long piece of work run by a Celery worker with its progress, and
+ExchangeRate, the merchant's rates that shop/money.py converts prices with.
 
 Any app declares kinds of job with `shop.jobs.job_kind` and starts them with `shop.jobs.job_start`
 (see shop/jobs.py); the admin's job list (shop/admin.py) shows them with live progress.
@@ -9,10 +10,17 @@ codename (`start_job`, now `shop.start_job`); shop/migrations/0001 declares it i
 state only, 0002 relabels its content type so the grants follow. The verbose names ("AI job")
 are kept too so every page and translation stays as it was; renaming them is a wording change
 for another day.
+
+ExchangeRate was orders' until issue 13 step 6 (the kernel holds money and exchange rates) and
+moved the same way: `db_table = "orders_exchangerate"`, state-only migrations (orders 0006,
+shop 0003), its content type relabelled by shop 0004 so `orders.change_exchangerate` grants
+become `shop.change_exchangerate`. orders.models re-exports it for code written before the move.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -109,3 +117,36 @@ class Job(models.Model):
         if not self.started_at:
             return None
         return (self.finished_at or timezone.now()) - self.started_at
+
+
+class ExchangeRate(models.Model):
+    """How many units of `currency` one unit of the shop's base currency buys.
+
+    Edited by the merchant in the admin (/admin/shop/exchangerate/); prices are stored in the
+    base currency and only converted for display, and at checkout with the rate recorded on the
+    order (shop/money.py).
+    """
+
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
+    )
+    rate = models.DecimalField(
+        _("units per base currency unit"),
+        max_digits=18,
+        decimal_places=8,
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        # The table orders made: the move to the kernel moved no row (see the module docstring).
+        db_table = "orders_exchangerate"
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ("currency",)
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate}"

@@ -3,9 +3,11 @@
 Prices are stored in the base currency (settings.SHOP_BASE_CURRENCY) with two decimals and only
 converted to the shopper's currency to be shown (or charged, at the rate an order records).
 
-The rates themselves are rows the merchant edits (settings.SHOP_EXCHANGE_RATE_MODEL, today
-orders.ExchangeRate, a model with `currency` and `rate`); the kernel reads that model through
-the app registry, by name, so it never imports the app that owns it.
+The rates themselves are rows the merchant edits: the kernel's own model, shop.models.ExchangeRate
+(orders' until issue 13 step 6 moved it here, same table). settings.SHOP_EXCHANGE_RATE_MODEL
+names it ("shop.ExchangeRate"); the name it had before the move, "orders.ExchangeRate", still
+means the same model, and any other "app.Model" with `currency` and `rate` is read through the
+app registry. A save or delete of a rate clears the cached rates (connected in shop/apps.py).
 
 `to_base` is the one way an amount typed in the shopper's currency (a price limit in the
 listing filter, the catalog and search APIs, or "under 500 EUR" in a search query) becomes a
@@ -23,6 +25,10 @@ from babel.numbers import format_currency, get_currency_precision
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models
+
+from .events import after_commit
+from .models import ExchangeRate
 
 # The key keeps its old name so processes running the previous code share the entry.
 RATES_CACHE_KEY = "orders:exchange-rates"
@@ -50,16 +56,36 @@ _BABEL_LOCALES = {
 # --- Exchange rates ---------------------------------------------------------------------------
 
 
+# What SHOP_EXCHANGE_RATE_MODEL may say to mean the kernel's model: its name, and the name it had
+# while orders owned it (a settings file written before issue 13 step 6 keeps working).
+KERNEL_EXCHANGE_RATE_MODEL_NAMES = frozenset({"shop.exchangerate", "orders.exchangerate"})
+
+
+def exchange_rate_model() -> type[models.Model]:
+    """The model the rates are read from (settings.SHOP_EXCHANGE_RATE_MODEL)."""
+    name = settings.SHOP_EXCHANGE_RATE_MODEL
+    if name.lower() in KERNEL_EXCHANGE_RATE_MODEL_NAMES:
+        return ExchangeRate
+    return apps.get_model(name)
+
+
 def clear_exchange_rate_cache() -> None:
     cache.delete(RATES_CACHE_KEY)
+
+
+def exchange_rate_changed(**kwargs) -> None:
+    """post_save/post_delete of a rate: the cached rates go now, and again once the change
+    commits, since a page that read the rates in between would otherwise keep the old ones
+    cached for a minute after the merchant's save."""
+    clear_exchange_rate_cache()
+    after_commit(clear_exchange_rate_cache)
 
 
 def exchange_rates() -> dict[str, Decimal]:
     """Units of each currency per unit of the base currency (the base itself is 1)."""
     rates = cache.get(RATES_CACHE_KEY)
     if rates is None:
-        model = apps.get_model(settings.SHOP_EXCHANGE_RATE_MODEL)
-        rates = dict(model.objects.values_list("currency", "rate"))
+        rates = dict(exchange_rate_model().objects.values_list("currency", "rate"))
         cache.set(RATES_CACHE_KEY, rates, RATES_CACHE_SECONDS)
     rates[settings.SHOP_BASE_CURRENCY] = Decimal(1)
     return rates

@@ -268,9 +268,10 @@ PARLER_LANGUAGES = {
 
 # Prices are stored in this currency; the others are shown through ExchangeRate rows.
 SHOP_BASE_CURRENCY = env.str("SHOP_BASE_CURRENCY", default="USD")
-# The merchant's exchange rates (a model with `currency` and `rate`), read by shop.money by name
-# so the kernel never imports the app that owns them.
-SHOP_EXCHANGE_RATE_MODEL = "orders.ExchangeRate"
+# The merchant's exchange rates (a model with `currency` and `rate`) that shop.money reads: the
+# kernel's own model since issue 13 step 6. "orders.ExchangeRate", its name before the move,
+# still means the same model (shop.money.KERNEL_EXCHANGE_RATE_MODEL_NAMES).
+SHOP_EXCHANGE_RATE_MODEL = "shop.ExchangeRate"
 SHOP_CURRENCIES = env.list("SHOP_CURRENCIES", default=["USD", "EUR", "GBP", "CNY", "JPY", "AED"])
 SHOP_DEFAULT_CURRENCY_BY_LANGUAGE = {
     "en": "USD",

@@ -21,6 +21,10 @@ urlpatterns = [
     path("", include("events.root_urls")),
     # The job list's addresses from before jobs moved to the kernel (issue 13); before the admin.
     re_path(r"^admin/ai/job(?:/(?P<rest>.*))?$", views.old_job_admin_address),
+    # The exchange rates' addresses from before they moved to the kernel (issue 13).
+    re_path(
+        r"^admin/orders/exchangerate(?:/(?P<rest>.*))?$", views.old_exchange_rate_admin_address
+    ),
     path("currency/", views.set_currency, name="set_currency"),
     path("admin/", admin.site.urls),
     # Translators reach the project's catalogues only (shop/rosetta.py).

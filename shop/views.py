@@ -28,3 +28,13 @@ def old_job_admin_address(request: HttpRequest, rest: str | None = None) -> Http
     target = reverse("admin:shop_job_changelist") + (rest or "")
     query = request.META.get("QUERY_STRING", "")
     return redirect(f"{target}?{query}" if query else target, permanent=True)
+
+
+@require_safe
+def old_exchange_rate_admin_address(request: HttpRequest, rest: str | None = None) -> HttpResponse:
+    """/admin/orders/exchangerate/<rest> (before issue 13 step 6 moved exchange rates to the
+    kernel) -> /admin/shop/exchangerate/<rest>, permanently, with the query string; the admin
+    checks who may see it there."""
+    target = reverse("admin:shop_exchangerate_changelist") + (rest or "")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target, permanent=True)

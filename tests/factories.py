@@ -16,7 +16,7 @@ from catalog.models import (
     PublicationStatus,
 )
 from customers.models import User
-from orders.models import ExchangeRate
+from shop.models import ExchangeRate
 
 
 class UserFactory(factory.django.DjangoModelFactory):

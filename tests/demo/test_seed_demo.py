@@ -22,7 +22,7 @@ from catalog.models import (
 from catalog.vocabulary import LANGS
 from customers.models import User
 from demo.tables import LEAVES
-from orders.models import ExchangeRate
+from shop.models import ExchangeRate
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db

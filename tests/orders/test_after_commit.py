@@ -229,8 +229,8 @@ def test_a_rate_read_while_the_merchant_saves_a_new_one_is_not_kept_after_the_co
 
     from django.db import connection, transaction
 
-    from orders.models import ExchangeRate
     from orders.selectors import exchange_rates
+    from shop.models import ExchangeRate
 
     assert exchange_rates()["EUR"] == Decimal("0.92")
     seen_meanwhile = {}

@@ -159,7 +159,8 @@ def build_whole_store() -> None:
     # Both known to the vocabulary: every row has the French label parler's delete page needs.
     option_labels_fill(names=["Metal"], values=["14K Rose Gold"])
 
-    from orders.models import ExchangeRate, ShippingZone
+    from orders.models import ShippingZone
+    from shop.models import ExchangeRate
 
     ExchangeRate.objects.create(currency="EUR", rate=Decimal("0.92"))
     zone = ShippingZone.objects.create(name="UK", countries=["GB"], position=0)

@@ -3,7 +3,7 @@
 Translations are prefetched for the requested language and English (the fallback) only, and
 read with `translated()` from the prefetched rows, so no object ever queries its own text. The
 helpers both read modules share (fallback languages, the translations prefetch, a query's
-words) are catalog.selectors'; this module holds only what the API's shapes need.
+words) are catalog.selectors.storefront's; this module holds only what the API's shapes need.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from .models import (
+from ..models import (
     Category,
     Collection,
     GemstoneType,
@@ -25,7 +25,7 @@ from .models import (
     ProductVariant,
     PublicationStatus,
 )
-from .selectors import (
+from .storefront import (
     fallback_languages,
     published_products,
     search_words,
