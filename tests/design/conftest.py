@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 
 def drawing(seed: int, size: tuple[int, int] = (240, 180), background="white") -> Image.Image:
-    """A picture of a few coloured shapes placed by the seed: different seeds, different pictures."""
+    """A few coloured shapes placed by the seed: different seeds, different pictures."""
     rng = random.Random(seed)
     image = Image.new("RGB", size, background)
     draw = ImageDraw.Draw(image)

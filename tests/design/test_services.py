@@ -113,9 +113,7 @@ def test_a_zip_with_an_unsafe_path_is_refused(design_set, bad_path):
     assert not DesignImage.objects.exists()
 
 
-def test_a_zip_inside_a_zip_and_a_zip_too_large_once_uncompressed_are_refused(
-    design_set, settings
-):
+def test_a_zip_inside_a_zip_and_a_zip_too_large_once_uncompressed_are_refused(design_set, settings):
     inner = zip_of({"a.png": picture_bytes(1)})
     report = design_set_add_uploads(
         design_set=design_set,
@@ -147,7 +145,9 @@ def test_a_zip_with_a_folder_per_category_is_imported(design_set):
 
 
 def test_a_loose_file_without_a_category_is_an_error(design_set):
-    report = design_set_add_uploads(design_set=design_set, files=[upload("a.png", picture_bytes(1))])
+    report = design_set_add_uploads(
+        design_set=design_set, files=[upload("a.png", picture_bytes(1))]
+    )
 
     assert "No category" in report.errors["a.png"]
 
