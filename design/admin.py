@@ -258,7 +258,10 @@ class DesignSetAdmin(admin.ModelAdmin):
             "form": form,
             "report": report,
             "max_file": filesizeformat(settings.DESIGN_MAX_UPLOAD_BYTES),
-            "max_zip": filesizeformat(settings.DESIGN_MAX_ZIP_BYTES),
+            # An upload here is also bound by the request cap; larger sets: the command.
+            "max_zip": filesizeformat(
+                min(settings.DESIGN_MAX_ZIP_BYTES, settings.SHOP_MAX_REQUEST_BYTES)
+            ),
             "size": settings.DESIGN_IMAGE_SIZE,
         }
         request.current_app = self.admin_site.name

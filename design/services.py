@@ -69,6 +69,30 @@ class _Candidate:
     category: str
     data: bytes | None = None
     product_image: ProductImage | None = None
+    picture: Picture | None = None
+
+
+def _prepared(candidate: _Candidate, errors: dict[str, str]) -> _Candidate | None:
+    """The candidate checked and normalised at once, its original bytes let go (a folder or a
+    zip of a few thousand photos never sits in memory whole); None, with the reason in
+    errors, when it cannot be used."""
+    if not candidate.category:
+        errors[candidate.name] = _(
+            "No category: put the picture in a folder named after its category, or choose "
+            "a category."
+        )
+        return None
+    try:
+        data = candidate.data
+        if data is None:
+            data = _product_image_bytes(candidate.product_image)
+        candidate.picture = check_picture(data)
+    except PictureError as exc:
+        errors[candidate.name] = str(exc)
+        return None
+    finally:
+        candidate.data = None
+    return candidate
 
 
 def category_label(name: str) -> str:
@@ -105,20 +129,9 @@ def _add(
     limit = settings.DESIGN_NEAR_DUPLICATE_BITS
     accepted: list[tuple[_Candidate, Picture]] = []
     for candidate in candidates:
-        if not candidate.category:
-            report.errors[candidate.name] = _(
-                "No category: put the picture in a folder named after its category, or choose "
-                "a category."
-            )
+        if candidate.picture is None and _prepared(candidate, report.errors) is None:
             continue
-        try:
-            data = candidate.data
-            if data is None:
-                data = _product_image_bytes(candidate.product_image)
-            picture = check_picture(data)
-        except PictureError as exc:
-            report.errors[candidate.name] = str(exc)
-            continue
+        picture = candidate.picture
         match = next((name for phash, name in kept if hamming(phash, picture.phash) <= limit), None)
         if match is not None:
             report.duplicates[candidate.name] = match
@@ -353,7 +366,11 @@ def import_design_references(
         if data.startswith(ZIP_MAGIC):
             errors[relative] = _("Zips are not read inside a folder: unpack it first.")
             continue
-        candidates.append(_Candidate(name=relative, category=labels.get(folder, ""), data=data))
+        candidate = _prepared(
+            _Candidate(name=relative, category=labels.get(folder, ""), data=data), errors
+        )
+        if candidate is not None:
+            candidates.append(candidate)
     report = _finish(
         design_set=design_set, candidates=candidates, source=ImageSource.UPLOAD, errors=errors
     )
