@@ -17,17 +17,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from catalog.models import Category, ProductImage
 
 from .models import DesignImage, DesignSet, ImageSource
-from .pictures import Picture, PictureError, check_picture, hamming, read_limited
+from .pictures import (
+    Picture,
+    PictureError,
+    check_picture,
+    colour_thumbnail,
+    hamming,
+    read_limited,
+    thumbnail_difference,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -120,25 +130,50 @@ def _add(
 ) -> tuple[ImportReport, list[tuple[_Candidate, Picture]]]:
     """Checks every candidate and sorts out duplicates; writes nothing."""
     report = ImportReport(errors=dict(errors))
-    kept: list[tuple[str, str]] = []  # (phash, name shown as "kept")
+    # (phash, name shown as "kept", the colour thumbnail or the stored picture to make it from)
+    kept: list[list] = []
     if design_set is not None and design_set.pk:
         kept = [
-            (phash, name or _("picture %(id)s") % {"id": pk})
-            for pk, phash, name in design_set.images.values_list("pk", "phash", "original_filename")
+            [image.phash, image.original_filename or _("picture %(id)s") % {"id": image.pk}, image]
+            for image in design_set.images.only("pk", "phash", "original_filename", "image")
         ]
-    limit = settings.DESIGN_NEAR_DUPLICATE_BITS
+    bits = settings.DESIGN_NEAR_DUPLICATE_BITS
+    difference = settings.DESIGN_NEAR_DUPLICATE_DIFFERENCE
     accepted: list[tuple[_Candidate, Picture]] = []
     for candidate in candidates:
         if candidate.picture is None and _prepared(candidate, report.errors) is None:
             continue
         picture = candidate.picture
-        match = next((name for phash, name in kept if hamming(phash, picture.phash) <= limit), None)
+        match = None
+        for entry in kept:
+            distance = hamming(entry[0], picture.phash)
+            if distance > bits:
+                continue
+            if distance == 0:  # the same hash: one picture (and one row per hash and set)
+                match = entry[1]
+                break
+            if not isinstance(entry[2], np.ndarray):
+                entry[2] = _stored_thumbnail(entry[2])
+            if entry[2] is None or thumbnail_difference(entry[2], picture.thumb) <= difference:
+                match = entry[1]
+                break
         if match is not None:
             report.duplicates[candidate.name] = match
             continue
-        kept.append((picture.phash, candidate.name))
+        kept.append([picture.phash, candidate.name, picture.thumb])
         accepted.append((candidate, picture))
     return report, accepted
+
+
+def _stored_thumbnail(image: DesignImage) -> np.ndarray | None:
+    """The colour thumbnail of a picture already in the set (None if its file is gone: then the
+    hash alone decides)."""
+    try:
+        with image.image.open("rb") as stored, Image.open(stored) as opened:
+            return colour_thumbnail(opened)
+    except (OSError, ValueError):
+        logger.warning("Cannot read design picture %s", image.pk, exc_info=True)
+        return None
 
 
 def _product_image_bytes(product_image: ProductImage) -> bytes:

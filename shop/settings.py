@@ -344,8 +344,12 @@ DESIGN_MAX_UPLOAD_BYTES = env.int("DESIGN_MAX_UPLOAD_BYTES", default=10 * 1024 *
 # Largest zip of pictures, and the most its members may hold once uncompressed. An upload in the
 # admin is also bound by SHOP_MAX_REQUEST_BYTES; larger sets go through import_design_references.
 DESIGN_MAX_ZIP_BYTES = env.int("DESIGN_MAX_ZIP_BYTES", default=200 * 1024 * 1024)
-# Two pictures whose perceptual hashes (64 bits) differ in at most this many bits are one picture.
+# Two pictures are one (a near duplicate, skipped) when their perceptual hashes (64 bits) differ
+# in at most DESIGN_NEAR_DUPLICATE_BITS bits and their 32 x 32 colour thumbnails by at most
+# DESIGN_NEAR_DUPLICATE_DIFFERENCE on average (0-255): the hash alone mistakes different pieces
+# shot the same way for copies (design/pictures.py).
 DESIGN_NEAR_DUPLICATE_BITS = env.int("DESIGN_NEAR_DUPLICATE_BITS", default=6)
+DESIGN_NEAR_DUPLICATE_DIFFERENCE = env.float("DESIGN_NEAR_DUPLICATE_DIFFERENCE", default=3.0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------

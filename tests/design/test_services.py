@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageOps
 
 from catalog.images import product_image_create
 from design.models import DesignImage, DesignSet, ImageSource
@@ -252,3 +252,30 @@ def test_an_empty_batch_is_an_error(tmp_path):
 
 def test_no_tensorflow_is_imported():
     assert "tensorflow" not in sys.modules
+
+
+def test_a_matching_hash_alone_does_not_make_a_duplicate_the_colours_must_match_too(
+    design_set, settings
+):
+    # Every hash matches (64 bits): only the colour thumbnails tell pictures apart.
+    settings.DESIGN_NEAR_DUPLICATE_BITS = 64
+    original = drawing(1)
+    gold = ImageOps.invert(original)  # same shapes, other colours (and another hash)
+    files = [
+        upload("ring.png", encoded(original)),
+        upload("ring-other-metal.png", encoded(gold)),
+        upload("ring-copy.jpg", encoded(original.resize((200, 150)), "JPEG", quality=80)),
+    ]
+
+    report = design_set_add_uploads(design_set=design_set, files=files, category="rings")
+
+    assert [image.original_filename for image in report.added] == [
+        "ring.png",
+        "ring-other-metal.png",
+    ]
+    assert report.duplicates == {"ring-copy.jpg": "ring.png"}
+    # Against the pictures already stored too.
+    again = design_set_add_uploads(
+        design_set=design_set, files=[upload("again.png", encoded(gold))], category="rings"
+    )
+    assert again.duplicates == {"again.png": "ring-other-metal.png"}
