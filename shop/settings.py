@@ -349,7 +349,7 @@ DESIGN_MAX_ZIP_BYTES = env.int("DESIGN_MAX_ZIP_BYTES", default=200 * 1024 * 1024
 # DESIGN_NEAR_DUPLICATE_DIFFERENCE on average (0-255): the hash alone mistakes different pieces
 # shot the same way for copies (design/pictures.py).
 DESIGN_NEAR_DUPLICATE_BITS = env.int("DESIGN_NEAR_DUPLICATE_BITS", default=6)
-DESIGN_NEAR_DUPLICATE_DIFFERENCE = env.float("DESIGN_NEAR_DUPLICATE_DIFFERENCE", default=3.0)
+DESIGN_NEAR_DUPLICATE_DIFFERENCE = env.float("DESIGN_NEAR_DUPLICATE_DIFFERENCE", default=1.0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
