@@ -44,9 +44,10 @@ PRESENTATION = {"admin", "views", "api", "templatetags", "urls"}
 # The apps below reviews and events (issue 13's layers: shop -> catalog -> customers -> orders ->
 # reviews and events, side by side: neither imports the other).
 BELOW_REVIEWS = {"shop", "catalog", "customers", "orders"}
-# The apps above ai (demo, the shop assistant): they may import ai (through its facade, which
-# the import-linter contracts check), so they are neither domain nor presentation here.
-ABOVE_AI = {"demo", "assistant"}
+# The apps above ai (demo, the shop assistant, the design studio): they may import ai (through
+# its facade, which the import-linter contracts check), so they are neither domain nor
+# presentation here.
+ABOVE_AI = {"demo", "assistant", "design"}
 
 
 @dataclass

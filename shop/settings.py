@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     "ai",
     # The shop assistant (issue 14): conversations, dialogue, API; above ai (its facade only).
     "assistant",
+    # The design studio (issue 15): design sets (reference pictures) for the GAN; above ai.
+    "design",
     # The demo store (seed_demo): the top layer, imports every app, none imports it.
     "demo",
 ]
@@ -335,6 +337,20 @@ SHOP_MAX_IMPORT_BYTES = env.int("SHOP_MAX_IMPORT_BYTES", default=20 * 1024 * 102
 # It must leave room for the largest upload: four review photos, or one product import.
 SHOP_MAX_REQUEST_BYTES = env.int("SHOP_MAX_REQUEST_BYTES", default=40 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The design studio's pictures to learn from (design.pictures), stored under MEDIA_ROOT/design/.
+# Side in pixels of the normalised square PNG each picture becomes (the GAN trains at 64 or 128).
+DESIGN_IMAGE_SIZE = env.int("DESIGN_IMAGE_SIZE", default=128)
+# Largest picture file, uploaded or in a zip or a folder (the pixel limit is SHOP_MAX_IMAGE_PIXELS).
+DESIGN_MAX_UPLOAD_BYTES = env.int("DESIGN_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Largest zip of pictures, and the most its members may hold once uncompressed. An upload in the
+# admin is also bound by SHOP_MAX_REQUEST_BYTES; larger sets go through import_design_references.
+DESIGN_MAX_ZIP_BYTES = env.int("DESIGN_MAX_ZIP_BYTES", default=200 * 1024 * 1024)
+# Two pictures are one (a near duplicate, skipped) when their perceptual hashes (64 bits) differ
+# in at most DESIGN_NEAR_DUPLICATE_BITS bits and their 32 x 32 colour thumbnails by at most
+# DESIGN_NEAR_DUPLICATE_DIFFERENCE on average (0-255): the hash alone mistakes different pieces
+# shot the same way for copies (design/pictures.py).
+DESIGN_NEAR_DUPLICATE_BITS = env.int("DESIGN_NEAR_DUPLICATE_BITS", default=6)
+DESIGN_NEAR_DUPLICATE_DIFFERENCE = env.float("DESIGN_NEAR_DUPLICATE_DIFFERENCE", default=1.0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ must do what it says: change rows or show the action's intermediate page.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
+    CategoryFactory,
     CollectionFactory,
     GemstoneTypeFactory,
     MaterialFactory,
@@ -63,6 +65,37 @@ def _import_upload() -> dict:
     return {"file": SimpleUploadedFile("products.csv", SHOPIFY_SAMPLE.read_bytes(), "text/csv")}
 
 
+def _design_picture(seed: int) -> bytes:
+    """A small PNG of shapes placed by the seed: another seed, another picture (not a duplicate)."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (96, 96), "white")
+    draw = ImageDraw.Draw(image)
+    for _ in range(5):
+        x, y = rng.randrange(70), rng.randrange(70)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.rectangle((x, y, x + rng.randrange(10, 40), y + rng.randrange(10, 40)), fill=colour)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _design_upload() -> dict:
+    return {
+        "files": [SimpleUploadedFile("reference.png", _design_picture(2), "image/png")],
+        "category": "rings",
+    }
+
+
+def _design_catalog_pictures() -> dict:
+    from catalog.models import Category
+
+    return {"categories": [Category.objects.get(slug="necklaces").pk]}
+
+
 def _password_change() -> dict:
     return {"usable_password": "true", "password1": "N3w-pa55word!", "password2": "N3w-pa55word!"}
 
@@ -72,6 +105,8 @@ WRITE_PAGES = {
     "catalog_product_import": _import_upload,
     "shop_job_start": dict,
     "auth_user_password_change": _password_change,
+    "design_designset_add_pictures": _design_upload,
+    "design_designset_add_catalog_pictures": _design_catalog_pictures,
     # django-parler's "delete this translation" page of every translatable admin.
     "_delete_translation": lambda: {"post": "yes"},
 }
@@ -127,6 +162,7 @@ def build_whole_store() -> None:
         ProductEmbedding,
         RecommendationList,
     )
+    from catalog.images import product_image_create
     from catalog.models import Category, PublicationStatus
     from customers.models import Address, WishlistItem
     from events.models import InteractionEvent
@@ -136,6 +172,10 @@ def build_whole_store() -> None:
     from shop.models import Job, JobStatus
     from tests.orders.conftest import LONDON, cart_with, make_method, place
 
+    # A necklace with a photo, for the design studio's "add catalog pictures"; made first, so
+    # the newest product and category (which the walk's translation pages use) are below.
+    necklace = _ProductFactory(handle="pearl-necklace", category=CategoryFactory(slug="necklaces"))
+    product_image_create(product=necklace, file=io.BytesIO(_design_picture(3)))
     ring = _ProductFactory(handle="gold-ring", name="Gold ring")
     draft = _ProductFactory(handle="draft-ring", name="Draft ring", status=PublicationStatus.DRAFT)
     for product in (ring, draft):
@@ -248,6 +288,18 @@ def build_whole_store() -> None:
 
     chat = Conversation.objects.create(user=shopper, status=ConversationStatus.OPEN)
     Message.objects.create(conversation=chat, sender=Sender.SHOPPER, text="A person, please")
+
+    # The design studio: a set with one picture (the necklace above is for "add catalog
+    # pictures").
+    from design.models import DesignSet
+    from design.services import design_set_add_uploads
+
+    design_set = DesignSet.objects.create(name="References")
+    design_set_add_uploads(
+        design_set=design_set,
+        files=[SimpleUploadedFile("first.png", _design_picture(1))],
+        category="rings",
+    )
 
     long_ago = timezone.now() - timezone.timedelta(days=30)
     attempt_row = AccessAttempt.objects.create(

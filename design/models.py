@@ -1,0 +1,86 @@
+"""Design sets: the pictures a generative model learns from (issue 15, "Pictures to learn from").
+
+A picture's category is a label (a string), not a foreign key: a reference folder may name a
+category the catalog does not have ("art-deco"), and the model is conditioned on the label. When
+a folder name matches a catalog category's slug, the slug is the label (design.pictures).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DesignSet(models.Model):
+    """A named collection of normalised pictures, from the catalog and from uploads."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("design set")
+        verbose_name_plural = _("design sets")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImageSource(models.TextChoices):
+    CATALOG = "catalog", _("Catalog")
+    UPLOAD = "upload", _("Upload")
+
+
+def design_image_path(instance: DesignImage, filename: str) -> str:
+    """MEDIA_ROOT/design/<set>/<random>.png: nothing of the uploaded name reaches the disk."""
+    return f"design/{instance.design_set_id}/{secrets.token_hex(8)}.png"
+
+
+class DesignImage(models.Model):
+    """One picture of a set, normalised (square RGB PNG of DESIGN_IMAGE_SIZE pixels)."""
+
+    design_set = models.ForeignKey(
+        DesignSet, verbose_name=_("design set"), on_delete=models.CASCADE, related_name="images"
+    )
+    category = models.CharField(_("category"), max_length=120, db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=ImageSource.choices)
+    product_image = models.ForeignKey(
+        "catalog.ProductImage",
+        verbose_name=_("product image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    image = models.ImageField(_("image"), upload_to=design_image_path, max_length=255)
+    # 64-bit DCT perceptual hash as 16 hex digits (design.pictures.perceptual_hash).
+    phash = models.CharField(_("perceptual hash"), max_length=16)
+    width = models.PositiveIntegerField(_("original width"))
+    height = models.PositiveIntegerField(_("original height"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("design picture")
+        verbose_name_plural = _("design pictures")
+        ordering = ("category", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("design_set", "phash"), name="design_image_unique_phash_per_set"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_filename or self.image.name
