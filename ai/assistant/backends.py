@@ -56,12 +56,13 @@ def load_artifact(path: str | Path) -> IntentModel:
 
 # --- the built-in model --------------------------------------------------------------------------
 def builtin_key() -> str:
-    """Digest of what the built-in model is made of: shipped train data, encoder, recipe."""
+    """Digest of what the built-in model is made of: shipped train data, encoders (USE and the
+    e5 engine's version), recipe (RECIPE_VERSION and every parameter, e5_weight included)."""
     from .examples import data_hash
     from .training import DEFAULT_FOLDS, DEFAULT_PARAMS
 
     model = IntentModel(**DEFAULT_PARAMS)
-    encoder = model.embedder().name if model.encoder_weight else ""
+    encoder = model.encoders_name() if model.uses_vectors else ""
     recipe = f"{RECIPE_VERSION}:{sorted(model.params().items())}:{DEFAULT_FOLDS}"
     digest = hashlib.sha256(f"{data_hash('train')}|{encoder}|{recipe}".encode())
     return digest.hexdigest()[:20]
