@@ -97,11 +97,14 @@ def test_the_builtin_cache_key_follows_the_e5_block(monkeypatch):
     assert backends.builtin_key() != with_e5
 
 
+@pytest.mark.django_db(transaction=True)
 def test_understand_never_imports_torch(settings):
     """A fresh interpreter (as a web worker) answers a message with the built-in model, e5
-    block included, and torch is not among its modules. The built-in model comes from the tests'
-    shared cache (built here first if missing); the database is not what is tested, so the
-    subprocess has no active version to look up."""
+    block included (entities, the active-version lookup and all), and torch is not among its
+    modules. It opens this test's database file; the built-in model comes from the tests'
+    shared cache (built here first if missing)."""
+    from django.db import connection
+
     settings.AI_ASSISTANT_DIR = str(BUILTIN_DIR)
     backends.builtin_model()  # trains and caches it once if no test run has yet
     script = textwrap.dedent(
@@ -111,7 +114,6 @@ def test_understand_never_imports_torch(settings):
         django.setup()
         from ai.assistant import backends
         from ai.assistant.understanding import understand
-        backends._active_version = lambda: None
         found = understand("Ich möchte bitte mit einem Menschen sprechen", language_hint="de")
         print(json.dumps({
             "intent": found.intent,
@@ -121,9 +123,18 @@ def test_understand_never_imports_torch(settings):
         }))
         """
     )
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{connection.settings_dict['NAME']}"
+    else:
+        options = connection.settings_dict
+        database_url = (
+            f"postgres://{options['USER']}:{options['PASSWORD']}@{options['HOST'] or 'localhost'}"
+            f":{options['PORT'] or 5432}/{options['NAME']}"
+        )
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "shop.settings"),
+        "DATABASE_URL": database_url,
         "AI_ASSISTANT_DIR": str(BUILTIN_DIR),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
