@@ -18,6 +18,7 @@ instead of slowing each other down.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 
@@ -28,6 +29,12 @@ DIMENSION = 384
 # A message is cut at 1000 characters by understand(); training texts are short. Chunks keep
 # a progress bar moving and the engine's batch buffers small.
 CHUNK = 64
+
+# The engine's OpenMP threads: one unless the operator set OMP_NUM_THREADS. Measured (notes
+# nlu2.md) on the loaded 2-core machine: one message with two OpenMP threads took 0.7 s at the
+# median and 1.9 s at p95 (threads spinning against the other processes), with one ~0.1 s. A web
+# worker answers one message per thread; several workers share the cores anyway.
+THREADS_VARIABLE = "OMP_NUM_THREADS"
 
 _lock = threading.Lock()
 
@@ -60,6 +67,9 @@ def embed_queries(texts: Sequence[str]) -> np.ndarray:
     engine = _engine()
     chunks = []
     with _lock:
+        if THREADS_VARIABLE not in os.environ:
+            # Read by the engine's OpenMP runtime when it loads (the first call): one thread.
+            os.environ[THREADS_VARIABLE] = "1"
         model = engine.get_model()
         for start in range(0, len(texts), CHUNK):
             chunk = texts[start : start + CHUNK]
