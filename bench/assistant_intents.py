@@ -2,7 +2,14 @@
 measured on the shipped eval files (never trained on) and on real shop-bot queries (HINT3).
 
     .venv/bin/python bench/assistant_intents.py [--hint3 DIR] [--json OUT.json]
-        [--params '{"c": 10}'] [--folds 4]
+        [--params '{"c": 10}'] [--baseline '{"e5_weight": 0}'] [--folds 4]
+    .venv/bin/python bench/assistant_intents.py --cv --params '{}' --params '{"e5_weight": 0}' ...
+
+--cv chooses between recipes without looking at the eval files: for each --params, k-fold
+out-of-fold predictions on the shipped *train* files (the folds of training.py's calibration,
+no threshold), accuracy overall and per language, human_agent recall; USE and e5 vectors are
+computed once and shared. Without --cv the first --params is trained and measured on the eval
+files; --baseline adds a second model (e.g. today's recipe without e5) measured in the same run.
 
 1. Trains the recipe of the built-in model (ai/assistant/training.py: encoder + character
    n-gram TF-IDF + logistic regression; temperature and out-of-scope threshold calibrated on
@@ -247,22 +254,100 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hint3", type=Path, default=default_hint3())
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--params", default="{}", help="IntentModel parameters (JSON)")
+    parser.add_argument(
+        "--params", action="append", default=None, help="IntentModel parameters (JSON)"
+    )
+    parser.add_argument(
+        "--baseline", default=None, help="also train and measure these parameters (JSON)"
+    )
+    parser.add_argument("--cv", action="store_true", help="cross-validate on train only")
     parser.add_argument("--folds", type=int, default=None)
     args = parser.parse_args()
     setup_django()
+    configs = args.params or ["{}"]
+    if args.cv:
+        cross_validate([json.loads(value) for value in configs], folds=args.folds or 3)
+        return
+    results = {}
+    for label, value in [("model", configs[0])] + (
+        [("baseline", args.baseline)] if args.baseline else []
+    ):
+        results[label] = run(json.loads(value), args)
+        print()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+def cross_validate(configs: list[dict], *, folds: int) -> None:
+    """Out-of-fold accuracy on the training files for each recipe (no eval file is read)."""
+    import numpy as np
+
+    from ai.assistant import e5_features
+    from ai.assistant.examples import shipped_examples
+    from ai.assistant.model import IntentModel, metrics_by_language
+    from ai.assistant.training import stratified_folds
+
+    train = shipped_examples("train")
+    texts = [example.text for example in train]
+    labels = [example.intent for example in train]
+    languages = [example.language for example in train]
+    started = time.perf_counter()
+    use = np.asarray(IntentModel(e5_weight=0).embed(texts), dtype=np.float32)
+    use_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    e5 = e5_features.embed_queries(texts)
+    e5_seconds = time.perf_counter() - started
+    print(f"Encoding {len(texts)} train texts: USE {use_seconds:.1f} s, e5 {e5_seconds:.1f} s")
+    fold_indexes = stratified_folds(labels, folds=folds, seed=13)
+    print(f"\n{folds}-fold out-of-fold predictions on the train files (no threshold):\n")
+    header = sorted(set(languages))
+    print("| recipe | all | " + " | ".join(header) + " | human_agent recall min | fit s |")
+    print("| --- | ---: | " + " | ".join("---:" for _ in header) + " | ---: | ---: |")
+    for config in configs:
+        model = IntentModel(**config)
+        blocks = ([use] if model.encoder_weight else []) + ([e5] if model.e5 else [])
+        vectors = np.hstack(blocks) if blocks else None
+        predicted = [""] * len(texts)
+        started = time.perf_counter()
+        for held in fold_indexes:
+            held_set = set(held)
+            kept = [index for index in range(len(texts)) if index not in held_set]
+            fold_model = IntentModel(**config).fit(
+                [texts[i] for i in kept],
+                [labels[i] for i in kept],
+                vectors=vectors[kept] if vectors is not None else None,
+            )
+            predictions = fold_model.predict(
+                [texts[i] for i in held],
+                vectors=vectors[held] if vectors is not None else None,
+                threshold=0.0,
+            )
+            for index, prediction in zip(held, predictions, strict=True):
+                predicted[index] = prediction.intent
+        seconds = (time.perf_counter() - started) / folds
+        result = metrics_by_language(labels, predicted, languages)
+        per = result["per_language"]
+        human = min(per[language]["human_agent_recall"] or 0 for language in header)
+        print(
+            f"| {json.dumps(config)} | {fmt(result['overall']['accuracy'])} | "
+            + " | ".join(fmt(per[language]["accuracy"]) for language in header)
+            + f" | {fmt(human)} | {seconds:.1f} |",
+            flush=True,
+        )
+
+
+def run(params: dict, args) -> dict:
+    """Train `params` with the built-in recipe, measure on the eval files (and HINT3), print."""
 
     from ai.assistant.examples import shipped_examples
+    from ai.assistant.model import IntentModel
     from ai.assistant.training import DEFAULT_FOLDS, evaluate_model, fit_calibrated
     from ai.assistant.understanding import resolve_language
-    from ai.embeddings import get_embedder
 
     train = shipped_examples("train")
     evaluation = shipped_examples("eval")
-    params = json.loads(args.params)
     folds = args.folds or DEFAULT_FOLDS
-    embedder = get_embedder(params.get("embedding_backend", "use-multilingual"))
-    embedder.embed(["warm up"])  # loading the encoder is not training
+    IntentModel(**params).embed(["warm up"])  # loading the encoders is not training
 
     started = time.perf_counter()
     model = fit_calibrated(
@@ -274,7 +359,7 @@ def main() -> None:
     train_seconds = time.perf_counter() - started
 
     def embed(texts):
-        return embedder.embed(list(texts), batch_size=128) if model.encoder_weight else None
+        return model.embed(list(texts)) if model.uses_vectors else None
 
     eval_vectors = embed([example.text for example in evaluation])
     result = evaluate_model(model, evaluation, vectors=eval_vectors)
@@ -385,22 +470,17 @@ def main() -> None:
             for p in hint3["curve"]
         ]
         lines.append("Threshold curve (all): " + "; ".join(points))
-    print("\n".join(lines))
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "train_seconds": train_seconds,
-                    "per_message_ms": per_message_ms,
-                    "model": model.describe(),
-                    "calibration": model.info["calibration"],
-                    "eval": result,
-                    "language_detection": {"no_hint": detected, "hint": with_hint},
-                    "hint3": hint3,
-                },
-                indent=2,
-            )
-        )
+    print("\n".join(lines), flush=True)
+    return {
+        "params": params,
+        "train_seconds": train_seconds,
+        "per_message_ms": per_message_ms,
+        "model": model.describe(),
+        "calibration": model.info["calibration"],
+        "eval": result,
+        "language_detection": {"no_hint": detected, "hint": with_hint},
+        "hint3": hint3,
+    }
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ few seconds, so web processes pick up a model the worker just trained.
 
 Before any training, the built-in model: fitted on the shipped train files the first time a
 process needs it, and cached on disk as AI_ASSISTANT_DIR/builtin-<key>.pkl, the key a digest
-of the shipped data, the encoder and the recipe. The next process (or the next start) loads the
-file in well under a second instead of training again; a change of data, encoder or recipe
-makes a new key, so a stale model is never served. One load per process, even when several
-threads ask at once; a file lock keeps two processes starting together from both training.
+of the shipped data, the encoders (USE and the e5 engine's version) and the recipe (every
+IntentModel parameter, e5_weight included, and RECIPE_VERSION). The next process (or the next
+start) loads the file in well under a second instead of training again; a change of data,
+encoder or recipe makes a new key, so a stale model is never served. One load per process, even
+when several threads ask at once; a file lock keeps two processes starting together from both
+training.
 """
 
 from __future__ import annotations
@@ -56,12 +58,13 @@ def load_artifact(path: str | Path) -> IntentModel:
 
 # --- the built-in model --------------------------------------------------------------------------
 def builtin_key() -> str:
-    """Digest of what the built-in model is made of: shipped train data, encoder, recipe."""
+    """Digest of what the built-in model is made of: shipped train data, encoders (USE and the
+    e5 engine's version), recipe (RECIPE_VERSION and every parameter, e5_weight included)."""
     from .examples import data_hash
     from .training import DEFAULT_FOLDS, DEFAULT_PARAMS
 
     model = IntentModel(**DEFAULT_PARAMS)
-    encoder = model.embedder().name if model.encoder_weight else ""
+    encoder = model.encoders_name() if model.uses_vectors else ""
     recipe = f"{RECIPE_VERSION}:{sorted(model.params().items())}:{DEFAULT_FOLDS}"
     digest = hashlib.sha256(f"{data_hash('train')}|{encoder}|{recipe}".encode())
     return digest.hexdigest()[:20]

