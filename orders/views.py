@@ -467,6 +467,20 @@ def _render_action(request: HttpRequest, order: Order, *, form, status: int = 20
     )
 
 
+def _confirmed_action(request: HttpRequest, order: Order, *, form_class, act, done: str, **page):
+    """A confirmation page with a reason that posts to itself; `act(order=, by=, reason=)`
+    runs once the form is valid, and the shopper goes back to the order with `done`."""
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(order=order, by=request.user, reason=form.cleaned_data["reason"])
+        except services.OrderError as error:
+            return _back_to_order(request, order, error=error.message)
+        messages.success(request, done)
+        return _back_to_order(request, order)
+    return _render_action(request, order, form=form, status=400 if form.is_bound else 200, **page)
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -475,25 +489,13 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     allowed, why = services.order_can_cancel(order)
     if not allowed:
         return _back_to_order(request, order, error=why)
-    form = OrderCancelForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.order_cancel_by_customer(
-                order=order, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.OrderError as error:
-            return _back_to_order(request, order, error=error.message)
-        messages.success(
-            request,
-            _("Your order %(number)s is cancelled. Any payment is refunded to your card.")
-            % {"number": order.number},
-        )
-        return _back_to_order(request, order)
-    return _render_action(
+    return _confirmed_action(
         request,
         order,
-        form=form,
-        status=400 if form.is_bound else 200,
+        form_class=OrderCancelForm,
+        act=services.order_cancel_by_customer,
+        done=_("Your order %(number)s is cancelled. Any payment is refunded to your card.")
+        % {"number": order.number},
         action="cancel",
         title=_("Cancel order %(number)s?") % {"number": order.number},
         intro=_(
@@ -512,28 +514,16 @@ def order_return(request: HttpRequest, number: str) -> HttpResponse:
     allowed, why = services.order_can_return(order)
     if not allowed:
         return _back_to_order(request, order, error=why)
-    form = ReturnRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.order_return_request(
-                order=order, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.OrderError as error:
-            return _back_to_order(request, order, error=error.message)
-        messages.success(
-            request,
-            _(
-                "Your return request for order %(number)s has been sent. We will e-mail you "
-                "once we have looked at it."
-            )
-            % {"number": order.number},
-        )
-        return _back_to_order(request, order)
-    return _render_action(
+    return _confirmed_action(
         request,
         order,
-        form=form,
-        status=400 if form.is_bound else 200,
+        form_class=ReturnRequestForm,
+        act=services.order_return_request,
+        done=_(
+            "Your return request for order %(number)s has been sent. We will e-mail you "
+            "once we have looked at it."
+        )
+        % {"number": order.number},
         action="return",
         title=_("Return order %(number)s?") % {"number": order.number},
         intro=_(
