@@ -12,9 +12,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from design.gan import generation as gan_generation
-from design.gan import training as gan_training
-
 from .gan_data import CATEGORIES, synthetic_set
 
 # slow: TensorFlow traces the training step anew for each run (`-m "not slow"` skips them).
@@ -27,8 +24,10 @@ OPTIONS = {"batch_size": 8, "size": SIZE, "channels": 64, "latent_dim": 16}
 
 
 def train(out_dir, *, epochs=2, seed=0, **extra):
+    from design.gan.training import train_gan
+
     images, labels = synthetic_set(count=24, size=SIZE)
-    return gan_training.train_gan(
+    return train_gan(
         images=images,
         labels=labels,
         categories=CATEGORIES,
@@ -40,6 +39,22 @@ def train(out_dir, *, epochs=2, seed=0, **extra):
 
 
 @pytest.fixture(scope="module")
+def gan_training():
+    """TensorFlow is imported here, when the first test of the module runs, not at collection:
+    a `-m "not slow"` run of tests/design never loads it."""
+    from design.gan import training
+
+    return training
+
+
+@pytest.fixture(scope="module")
+def gan_generation():
+    from design.gan import generation
+
+    return generation
+
+
+@pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """One uninterrupted run of two epochs, with every progress report it made."""
     out_dir = tmp_path_factory.mktemp("gan") / "run"
@@ -48,7 +63,7 @@ def trained(tmp_path_factory):
     return out_dir, result, reports
 
 
-def test_a_run_saves_the_generator_checkpoints_and_a_grid_per_epoch(trained):
+def test_a_run_saves_the_generator_checkpoints_and_a_grid_per_epoch(trained, gan_training):
     out_dir, result, reports = trained
     assert result["stopped"] is False and result["epochs_run"] == 2
     assert (out_dir / "generator.weights.h5").is_file()
@@ -71,7 +86,7 @@ def test_a_run_saves_the_generator_checkpoints_and_a_grid_per_epoch(trained):
     assert result["d_loss"] == pytest.approx(reports[-1]["d_loss"])
 
 
-def test_the_loaded_generator_draws_the_asked_shapes_and_is_cached(trained):
+def test_the_loaded_generator_draws_the_asked_shapes_and_is_cached(trained, gan_generation):
     out_dir, _, _ = trained
     generator = gan_generation.load_generator(out_dir)
     assert gan_generation.load_generator(str(out_dir)) is generator
@@ -93,7 +108,7 @@ def test_the_loaded_generator_draws_the_asked_shapes_and_is_cached(trained):
 
 
 def test_a_stopped_run_resumes_from_its_checkpoint_and_ends_as_an_uninterrupted_one(
-    trained, tmp_path
+    trained, tmp_path, gan_generation
 ):
     out_dir, _, _ = trained
     calls = []
@@ -119,7 +134,9 @@ def test_a_stopped_run_resumes_from_its_checkpoint_and_ends_as_an_uninterrupted_
     assert np.array_equal(first, second)
 
 
-def test_another_seed_gives_another_generator_and_the_baseline_is_unconditional(trained, tmp_path):
+def test_another_seed_gives_another_generator_and_the_baseline_is_unconditional(
+    trained, tmp_path, gan_training, gan_generation
+):
     out_dir, _, _ = trained
     train(tmp_path, epochs=1, seed=1, conditional=False, diff_augment_on=False, spectral_norm=False)
     baseline = gan_generation.load_generator(tmp_path)
@@ -137,7 +154,7 @@ def test_another_seed_gives_another_generator_and_the_baseline_is_unconditional(
     )
 
 
-def test_bad_inputs_are_refused_before_any_training(tmp_path):
+def test_bad_inputs_are_refused_before_any_training(tmp_path, gan_training):
     images, labels = synthetic_set(count=6, size=SIZE)
     with pytest.raises(ValueError):
         gan_training.train_gan(
