@@ -35,6 +35,18 @@ logger = logging.getLogger(__name__)
 JOB_DESIGN_TRAIN = "design.train"
 CAPABILITY_DESIGN = "design"
 GAN_SIZES = (16, 32, 64, 128)
+# What DESIGN_GAN_OPTIONS may set (train_gan's keyword options); anything else is ignored.
+TRAIN_OPTIONS = {
+    "channels",
+    "latent_dim",
+    "lr_g",
+    "lr_d",
+    "beta_1",
+    "beta_2",
+    "ema_decay",
+    "diff_augment_on",
+    "spectral_norm",
+}
 
 
 class TrainingError(ValueError):
@@ -219,7 +231,13 @@ def train_design_model(
             reporter.flush()
 
     folder = run_dir(run)
+    options = {
+        key: value
+        for key, value in (settings.DESIGN_GAN_OPTIONS or {}).items()
+        if key in TRAIN_OPTIONS
+    }
     result = train_gan(
+        **options,
         images=images,
         labels=labels,
         categories=categories,
@@ -244,6 +262,7 @@ def train_design_model(
             "seed": seed,
             "categories": categories,
             "conditional": True,
+            "options": options,
         },
         metrics={
             "d_loss": result["d_loss"],

@@ -365,6 +365,10 @@ DESIGN_MODEL_DIR = Path(env.str("DESIGN_MODEL_DIR", default=str(VAR_DIR / "desig
 DESIGN_GAN_SIZE = env.int("DESIGN_GAN_SIZE", default=64)
 DESIGN_GAN_EPOCHS = env.int("DESIGN_GAN_EPOCHS", default=40)
 DESIGN_GAN_BATCH_SIZE = env.int("DESIGN_GAN_BATCH_SIZE", default=32)
+# Training options changed from the defaults of design.gan.training.train_gan (channels,
+# latent_dim, lr_g, lr_d, beta_1, beta_2, ema_decay, diff_augment_on, spectral_norm), as JSON,
+# e.g. DESIGN_GAN_OPTIONS='{"channels": 128, "lr_d": 4e-4}'; recorded on the model version.
+DESIGN_GAN_OPTIONS = env.json("DESIGN_GAN_OPTIONS", default={})
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -46,6 +46,9 @@ CATEGORIES = ["earrings", "pendants", "rings"]
 def _model_dir(settings, tmp_path):
     settings.DESIGN_MODEL_DIR = tmp_path / "design-models"
     settings.DESIGN_GAN_BATCH_SIZE = 6
+    # Smaller networks than the defaults: quicker, and proves the options reach train_gan
+    # (a key that is not an option is dropped).
+    settings.DESIGN_GAN_OPTIONS = {"channels": 64, "latent_dim": 16, "bogus": 1}
 
 
 @pytest.fixture
@@ -113,6 +116,7 @@ def test_the_job_reports_progress_writes_grids_and_registers_an_active_model_ver
     assert training.model_version == version and version.artifact_path == str(run_dir(training))
     assert version.parameters["categories"] == CATEGORIES
     assert version.parameters["size"] == 16 and version.parameters["epochs"] == 2
+    assert version.parameters["options"] == {"channels": 64, "latent_dim": 16}
     assert version.metrics["pictures_per_category"] == dict.fromkeys(CATEGORIES, 6)
     assert version.metrics["seconds"] > 0 and version.metrics["d_loss"] is not None
     assert job.result["model_version"] == version.pk
@@ -122,6 +126,7 @@ def test_the_job_reports_progress_writes_grids_and_registers_an_active_model_ver
 
     generator = load_generator(version.artifact_path)
     assert generator.categories == CATEGORIES and generator.size == 16
+    assert generator.latent_dim == 16 and generator.conditional is True
 
 
 def test_a_cancelled_job_retried_resumes_from_its_last_epoch(filled_set, merchant, monkeypatch):
