@@ -13,7 +13,7 @@ WEB_WORKERS ?= 2
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install setup run worker training-worker test lint format bench clean
+.PHONY: install setup run worker training-worker design-worker test lint format bench clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,13 +40,16 @@ run: export SITE_URL ?= http://$(HOST):$(PORT)
 # DEBUG off it refuses every charge otherwise (README: "Security: deployment").
 run: export SHOP_ALLOW_TEST_GATEWAY ?= true
 run: setup
-	@echo "Serving the store on http://$(HOST):$(PORT)/ with two Celery workers (Ctrl-C stops all)."
+	@echo "Serving the store on http://$(HOST):$(PORT)/ with three Celery workers (Ctrl-C stops all)."
 	@cat "$${SHOP_VAR_DIR:-var}/demo-login.txt" 2>/dev/null || true
 	@# The second worker takes only the training queue (fine-tuning the sentiment model, minutes
 	@# to half an hour), one job at a time, so the main worker's queue never waits behind it.
+	@# The third takes only the design queue (training the design GAN): the one process that
+	@# imports TensorFlow, one job at a time.
 	@bash -c 'trap "kill 0" EXIT; \
 	  $(BIN)/celery -A shop worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 & \
 	  $(BIN)/celery -A shop worker -Q $${AI_SENTIMENT_TRAIN_QUEUE:-training} -n training@%h --loglevel=INFO --concurrency=1 & \
+	  $(BIN)/celery -A shop worker -Q $${DESIGN_QUEUE:-design} -n design@%h --loglevel=INFO --concurrency=1 & \
 	  $(BIN)/gunicorn shop.wsgi -c gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
 	    --access-logfile - --timeout 120'
 
@@ -56,6 +59,10 @@ worker: install
 # The worker of the training queue (AI_SENTIMENT_TRAIN_QUEUE), when workers are started by hand.
 training-worker: install
 	$(BIN)/celery -A shop worker -Q $${AI_SENTIMENT_TRAIN_QUEUE:-training} -n training@%h --loglevel=INFO --concurrency=1
+
+# The worker of the design queue (DESIGN_QUEUE: the design GAN's training, TensorFlow), by hand.
+design-worker: install
+	$(BIN)/celery -A shop worker -Q $${DESIGN_QUEUE:-design} -n design@%h --loglevel=INFO --concurrency=1
 
 test: install
 	$(BIN)/python manage.py compile_translations

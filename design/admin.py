@@ -4,6 +4,7 @@
   come from uploads), with two pages of its own: "Add pictures" (several files or a zip, an
   optional category) and "Add catalog pictures" (choose categories). Both show the per-file
   report; a batch with a bad file adds nothing.
+- "Train a model" and the training runs: design/training_admin.py (mixed in here).
 - Adding pictures needs `design.add_designimage` and the set's view permission; reading needs
   the view permissions. Every write goes through design.services.
 """
@@ -27,6 +28,7 @@ from catalog.models import Category
 
 from . import services
 from .models import DesignImage, DesignSet
+from .training_admin import TrainModelMixin
 
 ADD_PICTURES_PERMISSION = "design.add_designimage"
 GRID_LIMIT = 200  # pictures shown on a set's page; the picture list shows them all
@@ -77,7 +79,7 @@ class AddCatalogPicturesForm(forms.Form):
 
 
 @admin.register(DesignSet)
-class DesignSetAdmin(admin.ModelAdmin):
+class DesignSetAdmin(TrainModelMixin, admin.ModelAdmin):
     list_display = ("name", "picture_count", "category_summary", "created_at", "created_by")
     search_fields = ("name",)
     fields = ("name", "description", "created_by", "created_at", "category_counts", "thumbnails")

@@ -6,9 +6,13 @@ class DesignConfig(AppConfig):
     """The design studio (issue 15): pictures to learn from, for design drafts.
 
     Above ai beside the assistant; it may import catalog, shop and ai's facade, nothing imports
-    it, and it never imports TensorFlow (the training worker alone will).
+    it, and it never imports TensorFlow (the design worker alone does, inside the job).
     """
 
     name = "design"
     verbose_name = _("Design studio")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the job kind "design.train" (its task runs on DESIGN_QUEUE); no TensorFlow.
+        from . import jobs  # noqa: F401

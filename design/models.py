@@ -84,3 +84,54 @@ class DesignImage(models.Model):
 
     def __str__(self) -> str:
         return self.original_filename or self.image.name
+
+
+class DesignTraining(models.Model):
+    """One training run of the design GAN on a set (issue 15, "Training").
+
+    The run's folder (DESIGN_MODEL_DIR/run-<id>) holds its checkpoints, its sample grid per
+    epoch and, once done, the generator: a retry of its job (a new Job with the same params,
+    which name this run) goes on from the last checkpoint there. `job` is the latest attempt.
+    """
+
+    design_set = models.ForeignKey(
+        DesignSet, verbose_name=_("design set"), on_delete=models.CASCADE, related_name="trainings"
+    )
+    job = models.ForeignKey(
+        "shop.Job",
+        verbose_name=_("job"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    size = models.PositiveIntegerField(_("size (pixels)"))
+    epochs = models.PositiveIntegerField(_("epochs"))
+    batch_size = models.PositiveIntegerField(_("batch size"))
+    seed = models.IntegerField(_("seed"), default=0)
+    # Reached from design only by id through ai.services; the FK (by name) keeps it tidy.
+    model_version = models.ForeignKey(
+        "ai.ModelVersion",
+        verbose_name=_("model version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("design model training")
+        verbose_name_plural = _("design model trainings")
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return _("Training %(id)s of %(set)s") % {"id": self.pk, "set": self.design_set}

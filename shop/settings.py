@@ -351,6 +351,24 @@ DESIGN_MAX_ZIP_BYTES = env.int("DESIGN_MAX_ZIP_BYTES", default=200 * 1024 * 1024
 # shot the same way for copies (design/pictures.py).
 DESIGN_NEAR_DUPLICATE_BITS = env.int("DESIGN_NEAR_DUPLICATE_BITS", default=6)
 DESIGN_NEAR_DUPLICATE_DIFFERENCE = env.float("DESIGN_NEAR_DUPLICATE_DIFFERENCE", default=1.0)
+# The design GAN (design/gan/, issue 15): trained by the job "design.train" on a Celery queue of
+# its own, DESIGN_QUEUE, served by the one worker that imports TensorFlow (`make run` starts
+# `celery worker -Q design --concurrency=1`; `make design-worker` by hand). Each training run
+# keeps its checkpoints, sample grids and generator in DESIGN_MODEL_DIR/run-<id>/ (a retried
+# run resumes there). DESIGN_GAN_SIZE: the side in pixels it trains at (64, or 128: about four
+# times the seconds per epoch; 16 and 32 for quick trials), at most DESIGN_IMAGE_SIZE.
+# DESIGN_GAN_EPOCHS and DESIGN_GAN_BATCH_SIZE: the defaults of the admin's form and the command.
+# DESIGN_GAN_THREADS (environment only, read by design/gan/model.py): TensorFlow's threads in
+# the design worker (default: the cores, at most 4).
+DESIGN_QUEUE = env.str("DESIGN_QUEUE", default="design")
+DESIGN_MODEL_DIR = Path(env.str("DESIGN_MODEL_DIR", default=str(VAR_DIR / "design-models")))
+DESIGN_GAN_SIZE = env.int("DESIGN_GAN_SIZE", default=64)
+DESIGN_GAN_EPOCHS = env.int("DESIGN_GAN_EPOCHS", default=40)
+DESIGN_GAN_BATCH_SIZE = env.int("DESIGN_GAN_BATCH_SIZE", default=32)
+# Training options changed from the defaults of design.gan.training.train_gan (channels,
+# latent_dim, lr_g, lr_d, beta_1, beta_2, ema_decay, diff_augment_on, spectral_norm), as JSON,
+# e.g. DESIGN_GAN_OPTIONS='{"channels": 128, "lr_d": 4e-4}'; recorded on the model version.
+DESIGN_GAN_OPTIONS = env.json("DESIGN_GAN_OPTIONS", default={})
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -492,7 +510,11 @@ AI_SENTIMENT_BACKEND = env.str("AI_SENTIMENT_BACKEND", default="e5-finetune")
 AI_SENTIMENT_TRAIN_QUEUE = env.str("AI_SENTIMENT_TRAIN_QUEUE", default="training")
 # Long work on queues of their own, each with its own worker: a job started with an explicit
 # queue (job_start(queue=...), kept by its retries) goes there instead.
-CELERY_TASK_ROUTES = {"ai.job.sentiment.finetune": {"queue": AI_SENTIMENT_TRAIN_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "ai.job.sentiment.finetune": {"queue": AI_SENTIMENT_TRAIN_QUEUE},
+    # The design GAN's training (design/jobs.py): only the design worker imports TensorFlow.
+    "design.job.design.train": {"queue": DESIGN_QUEUE},
+}
 # Fine-tuning options changed from the measured recipe (ai/sentiment/e5/finetune.py,
 # FineTuneConfig: epochs, batch_size, max_length, layers, threads, checkpoint_every, seed...),
 # as JSON, e.g. AI_SENTIMENT_FINETUNE='{"epochs": 2, "threads": 1}'.

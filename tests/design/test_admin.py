@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -140,4 +139,3 @@ def test_the_set_is_created_by_the_merchant(merchant_client, merchant):
 
     assert response.status_code == 302
     assert DesignSet.objects.get(name="Art deco").created_by == merchant
-    assert "tensorflow" not in sys.modules

@@ -4,7 +4,6 @@ every batch all or nothing (design.services, design.pictures)."""
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 
 import pytest
@@ -248,10 +247,6 @@ def test_an_empty_batch_is_an_error(tmp_path):
 
     assert not report.ok
     assert not DesignSet.objects.filter(name="Empty").exists()
-
-
-def test_no_tensorflow_is_imported():
-    assert "tensorflow" not in sys.modules
 
 
 def test_a_matching_hash_alone_does_not_make_a_duplicate_the_colours_must_match_too(
