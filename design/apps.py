@@ -12,3 +12,8 @@ class DesignConfig(AppConfig):
     name = "design"
     verbose_name = _("Design studio")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the draft job kinds (design.generate, ...) so the admin can start them and
+        # the job sweep can send them; the module imports TensorFlow only inside the work.
+        from . import drafting  # noqa: F401

@@ -351,6 +351,17 @@ DESIGN_MAX_ZIP_BYTES = env.int("DESIGN_MAX_ZIP_BYTES", default=200 * 1024 * 1024
 # shot the same way for copies (design/pictures.py).
 DESIGN_NEAR_DUPLICATE_BITS = env.int("DESIGN_NEAR_DUPLICATE_BITS", default=6)
 DESIGN_NEAR_DUPLICATE_DIFFERENCE = env.float("DESIGN_NEAR_DUPLICATE_DIFFERENCE", default=1.0)
+# Design drafts (design.drafting): a draft whose nearest training picture is at least this similar
+# (cosine of design.similarity's features, 0-1) is flagged a near copy on the screening page.
+# 0.90 on the 1,566 shared jewelry photos (bench/design_near_copy.py): ~95% of copies shifted,
+# noised or re-saved are flagged and 93% of recoloured ones, while about one photo in seven
+# finds a different piece (or a real duplicate of itself) that close. Lower flags more.
+DESIGN_NEAR_COPY_SIMILARITY = env.float("DESIGN_NEAR_COPY_SIMILARITY", default=0.90)
+# The Celery queue of the design jobs (training and generating drafts): only its worker
+# (`celery worker -Q design`) imports TensorFlow; the web process and the main worker never do.
+DESIGN_QUEUE = env.str("DESIGN_QUEUE", default="design")
+# The most drafts one "Generate drafts" (or generate_designs) run may ask for per category.
+DESIGN_MAX_DRAFTS = env.int("DESIGN_MAX_DRAFTS", default=256)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -492,7 +503,13 @@ AI_SENTIMENT_BACKEND = env.str("AI_SENTIMENT_BACKEND", default="e5-finetune")
 AI_SENTIMENT_TRAIN_QUEUE = env.str("AI_SENTIMENT_TRAIN_QUEUE", default="training")
 # Long work on queues of their own, each with its own worker: a job started with an explicit
 # queue (job_start(queue=...), kept by its retries) goes there instead.
-CELERY_TASK_ROUTES = {"ai.job.sentiment.finetune": {"queue": AI_SENTIMENT_TRAIN_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "ai.job.sentiment.finetune": {"queue": AI_SENTIMENT_TRAIN_QUEUE},
+    # design.drafting's kinds: generating drafts loads the TensorFlow generator.
+    "design.job.design.generate": {"queue": DESIGN_QUEUE},
+    "design.job.design.variations": {"queue": DESIGN_QUEUE},
+    "design.job.design.interpolate": {"queue": DESIGN_QUEUE},
+}
 # Fine-tuning options changed from the measured recipe (ai/sentiment/e5/finetune.py,
 # FineTuneConfig: epochs, batch_size, max_length, layers, threads, checkpoint_every, seed...),
 # as JSON, e.g. AI_SENTIMENT_FINETUNE='{"epochs": 2, "threads": 1}'.
