@@ -5,7 +5,7 @@ This module is imported by the web process too (DesignConfig.ready registers the
 admin can start them and the sweep can send them), so it never imports TensorFlow at its top:
 the generator (design.gan.generation, the GAN's own package) is loaded inside the work, which
 only the design worker or a management command runs. A loaded generator is kept per artifact
-folder, so a worker's second run starts at once.
+folder (design.gan.generation's cache), so a worker's second run starts at once.
 
 Reproducible: draft i of a seed is drawn from design.latents.latents_for(seed)[i], whatever the
 count and the other categories asked, and is stored with its latent vector; a variation or a
@@ -43,31 +43,19 @@ BATCH = 16  # pictures per generator call
 MAX_VARIATIONS = 32
 MAX_STEPS = 16
 
-_generators: dict[tuple[str, float], object] = {}
-
-
-def _artifact_stamp(path: str) -> float:
-    try:
-        return max((p.stat().st_mtime for p in Path(path).rglob("*")), default=0.0)
-    except OSError:
-        return 0.0
-
 
 def generator_for(model_version: ModelVersion):
-    """The loaded generator of a model version (TensorFlow is imported here, on first use)."""
+    """The loaded generator of a model version (TensorFlow is imported here, on first use;
+    design.gan.generation keeps it loaded per artifact folder)."""
     path = model_version.artifact_path
-    if not path or not Path(path).exists():
+    if not path or not Path(path).is_dir():
         raise DraftError(
             _("The design model %(version)s has no files at %(path)s: train it again.")
             % {"version": model_version, "path": path or "—"}
         )
-    key = (str(path), _artifact_stamp(path))
-    if key not in _generators:
-        from design.gan.generation import load_generator  # TensorFlow: the design worker only
+    from design.gan.generation import load_generator  # TensorFlow: the design worker only
 
-        _generators.clear()  # one model in memory at a time
-        _generators[key] = load_generator(path)
-    return _generators[key]
+    return load_generator(path)
 
 
 def design_model(model_version_id: int | None = None) -> ModelVersion:
