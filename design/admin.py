@@ -401,7 +401,7 @@ class InterpolateForm(forms.Form):
             DesignDraft.objects.filter(model_version_id=draft.model_version_id)
             .exclude(pk=draft.pk)
             .exclude(status=DraftStatus.DISCARDED)
-            .order_by("-status", "-favourite", "-created_at")[:200]
+            .order_by("-favourite", "-created_at")
         )
 
 
