@@ -567,6 +567,15 @@ class DesignDraftAdmin(admin.ModelAdmin):
             rows,
         )
 
+    def save_model(self, request, obj, form, change):
+        # The change form edits only the screening fields: recorded through the service.
+        drafts_services.draft_screen(
+            draft=obj,
+            status=form.cleaned_data.get("status"),
+            favourite=form.cleaned_data.get("favourite"),
+            notes=form.cleaned_data.get("notes"),
+        )
+
     # --- list actions ---------------------------------------------------------------------
     @admin.action(description=_("Keep the selected drafts"), permissions=["screen"])
     def keep_drafts(self, request: HttpRequest, queryset) -> None:

@@ -288,3 +288,21 @@ def test_the_generate_form_refuses_bad_input_with_a_400(merchant_client, model_v
     ):
         assert merchant_client.post(url, data).status_code == 400
     assert not Job.objects.exists()
+
+
+def test_the_change_form_edits_only_the_screening_fields(merchant_client, drafts):
+    draft = drafts[0]
+    url = reverse("admin:design_designdraft_change", args=[draft.pk])
+    page = merchant_client.get(url)
+    assert page.status_code == 200 and f'alt="Draft {draft.pk}, rings"' in page.content.decode()
+
+    response = merchant_client.post(
+        url, {"status": "kept", "favourite": "on", "notes": "<b>bold</b> idea", "category": "x"}
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.favourite, draft.notes) == ("kept", True, "<b>bold</b> idea")
+    assert draft.category == "rings"  # read-only
+    html = merchant_client.get(url).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt; idea" in html
