@@ -53,6 +53,11 @@ COLOUR_WEIGHT = 1.0
 SHAPE_WEIGHT = 1.5
 # A draft is compared at these offsets (pixels at WORK_SIDE) in x and y; ±2 of 48 is ±3 of 64.
 SHIFTS = (-2, 0, 2)
+# Each pixel's cell, as the first index of its cell's orientations in the histogram.
+_CELL_INDEX = (
+    (np.arange(WORK_SIDE)[:, None] // (WORK_SIDE // CELLS)) * CELLS
+    + np.arange(WORK_SIDE)[None, :] // (WORK_SIDE // CELLS)
+) * ORIENTATIONS
 # Stored as: one byte of version, then FEATURE_DIM float32.
 STORED_BYTES = 1 + FEATURE_DIM * 4
 
@@ -105,12 +110,12 @@ def _features_of(pixels: np.ndarray, background: np.ndarray) -> np.ndarray:
     # Unsigned orientation in [0, pi): a ring's edge is the same edge lit from either side.
     angle = np.mod(np.arctan2(gy, gx), np.pi)
     bins = np.minimum((angle / np.pi * ORIENTATIONS).astype(int), ORIENTATIONS - 1)
-    cell = WORK_SIDE // CELLS
-    histogram = np.zeros((CELLS, CELLS, ORIENTATIONS), dtype=np.float32)
-    rows = np.broadcast_to(np.arange(WORK_SIDE)[:, None] // cell, bins.shape)
-    cols = np.broadcast_to(np.arange(WORK_SIDE)[None, :] // cell, bins.shape)
-    np.add.at(histogram, (rows, cols, bins), magnitude)
-    shape = _centred_unit(np.sqrt(histogram.reshape(-1)))  # root: strong edges dominate less
+    histogram = np.bincount(
+        (_CELL_INDEX + bins).reshape(-1),
+        weights=magnitude.reshape(-1),
+        minlength=CELLS * CELLS * ORIENTATIONS,
+    )
+    shape = _centred_unit(np.sqrt(histogram))  # root: strong edges dominate less
 
     return _unit(np.concatenate([COLOUR_WEIGHT * colour, SHAPE_WEIGHT * shape])).astype(np.float32)
 
