@@ -26,7 +26,6 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
-    JsonResponse,
 )
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -35,7 +34,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from ai import services as ai_services
 from catalog.models import Category
 from shop.models import Job
 
@@ -613,11 +611,6 @@ class DesignDraftAdmin(admin.ModelAdmin):
         return [
             path("screen/", wrap(self.screen_view), name=f"{prefix}_screen"),
             path("generate/", wrap(self.generate_view), name=f"{prefix}_generate"),
-            path(
-                "job/<str:job_id>/progress/",
-                wrap(self.job_progress_view),
-                name=f"{prefix}_job_progress",
-            ),
             path("<path:object_id>/decide/", wrap(self.decide_view), name=f"{prefix}_decide"),
             path(
                 "<path:object_id>/variations/",
@@ -702,27 +695,18 @@ class DesignDraftAdmin(admin.ModelAdmin):
             filter_form=form,
             grid=grid,
             job=job,
+            # The kernel's JSON progress (job_progress.js asks it every 2 s) when the user may
+            # read jobs; otherwise the bar shows the state at the page's load.
             job_progress_url=(
-                reverse("admin:design_designdraft_job_progress", args=[job.pk]) if job else ""
+                reverse("admin:shop_job_progress", args=[job.pk])
+                if job and request.user.has_perm("shop.view_job")
+                else ""
             ),
             variations_form=VariationsForm(),
             next_url=request.get_full_path(),
             near_copy_threshold=settings.DESIGN_NEAR_COPY_SIMILARITY,
         )
         return TemplateResponse(request, "admin/design/designdraft/screen.html", context)
-
-    def job_progress_view(self, request: HttpRequest, job_id: str) -> HttpResponse:
-        """A design job's progress as JSON (for the bar on the screening page)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        job = None
-        if job_id.isdigit() and len(job_id) < 19:
-            job = Job.objects.filter(pk=int(job_id), kind__in=DESIGN_JOB_KINDS).first()
-        if job is None:
-            return JsonResponse({"error": str(_("No such job."))}, status=404)
-        response = JsonResponse(ai_services.job_progress(job))
-        response["Cache-Control"] = "no-store"
-        return response
 
     def _started(self, request: HttpRequest, job) -> HttpResponse:
         if job.started_now:
