@@ -82,9 +82,7 @@ def test_a_shifted_noised_copy_of_a_training_picture_is_flagged_and_a_new_piece_
         original = np.asarray(opened.convert("RGB").resize((SIZE, SIZE), Image.Resampling.LANCZOS))
 
     copy, tinted, new = drafts_store(
-        batch=batch_of(
-            shifted_noisy_copy(original), recoloured(original), draft_pixels(seed=42)
-        ),
+        batch=batch_of(shifted_noisy_copy(original), recoloured(original), draft_pixels(seed=42)),
         design_set=training_set,
         set_features=set_features(training_set),
     )
