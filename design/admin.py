@@ -11,23 +11,37 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
+from shop.models import Job
 
-from . import services
-from .models import DesignImage, DesignSet
+from . import drafting, services
+from . import drafts as drafts_services
+from .models import DesignDraft, DesignImage, DesignSet, DraftStatus
+from .selectors import drafts_filtered, screening_grid
 from .training_admin import TrainModelMixin
 
 ADD_PICTURES_PERMISSION = "design.add_designimage"
@@ -305,3 +319,540 @@ class DesignImageAdmin(admin.ModelAdmin):
             obj.image.url,
             obj.original_filename,
         )
+
+
+# --- design drafts: screening, generating, variations, blends, draft products ------------------
+SCREEN_PERMISSION = "design.screen_designdraft"
+GENERATE_PERMISSION = "design.generate_designdraft"
+ADD_PRODUCT_PERMISSION = "catalog.add_product"
+DESIGN_JOB_KINDS = (
+    drafting.JOB_DESIGN_GENERATE,
+    drafting.JOB_DESIGN_VARIATIONS,
+    drafting.JOB_DESIGN_INTERPOLATE,
+)
+
+
+def _optional_seed(value: int | None) -> int:
+    """The seed typed, or a fresh one (shown with the drafts, so a run can be repeated)."""
+    return value if value is not None else secrets.randbelow(2**31)
+
+
+class GenerateDraftsForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The categories the design model learnt; drafts are drawn for each."),
+    )
+    count = forms.IntegerField(
+        label=_("How many per category"),
+        min_value=1,
+        initial=16,
+    )
+    seed = forms.IntegerField(
+        label=_("Seed"),
+        min_value=0,
+        max_value=2**62,
+        required=False,
+        help_text=_("The same seed and settings draw the same drafts again. Empty: a new seed."),
+    )
+    diversity = forms.FloatField(
+        label=_("Diversity"),
+        min_value=0.0,
+        max_value=2.0,
+        initial=1.0,
+        help_text=_(
+            "1 draws from everything the model learnt; lower values give safer, more typical "
+            "drafts; higher ones bolder and more often broken (0 to 2)."
+        ),
+    )
+
+    def __init__(self, *args, categories: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [(c, c) for c in categories]
+        count = self.fields["count"]
+        count.max_value = settings.DESIGN_MAX_DRAFTS
+        count.validators.append(MaxValueValidator(settings.DESIGN_MAX_DRAFTS))
+        count.widget.attrs["max"] = settings.DESIGN_MAX_DRAFTS
+
+
+class VariationsForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("How many variations"), min_value=1, max_value=drafting.MAX_VARIATIONS, initial=8
+    )
+    strength = forms.FloatField(
+        label=_("How far from the draft"),
+        min_value=0.05,
+        max_value=1.0,
+        initial=0.3,
+        help_text=_("0.05: the same piece, details changed; 1: an unrelated piece."),
+    )
+    seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=2**62, required=False)
+
+
+class InterpolateForm(forms.Form):
+    other = forms.ModelChoiceField(label=_("Blend with"), queryset=DesignDraft.objects.none())
+    steps = forms.IntegerField(
+        label=_("Pictures in the strip"), min_value=3, max_value=drafting.MAX_STEPS, initial=8
+    )
+
+    def __init__(self, *args, draft: DesignDraft, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = (
+            DesignDraft.objects.filter(model_version_id=draft.model_version_id)
+            .exclude(pk=draft.pk)
+            .exclude(status=DraftStatus.DISCARDED)
+            .order_by("-favourite", "-created_at")
+        )
+
+
+class ScreenFilterForm(forms.Form):
+    """The screening page's filters (GET); anything malformed is a 400 with the reason."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *DraftStatus.choices]
+    )
+    category = forms.CharField(label=_("Category"), required=False, max_length=120)
+    near_copy = forms.ChoiceField(
+        label=_("Near copy"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Near copies")), ("0", _("Not near copies"))],
+    )
+    favourite = forms.ChoiceField(
+        label=_("Favourite"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Favourites")), ("0", _("Not favourites"))],
+    )
+    model_version = forms.IntegerField(label=_("Model version"), required=False, min_value=1)
+    job = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        flag = {"": None, "1": True, "0": False}
+        return {
+            "status": data["status"],
+            "category": data["category"],
+            "near_copy": flag[data["near_copy"]],
+            "favourite": flag[data["favourite"]],
+            "model_version_id": data["model_version"],
+        }
+
+
+def _categories_for_generating() -> list[str]:
+    """What the active model can draw, as its training recorded it (the web process never
+    loads the generator): its parameters' "categories", else its design set's categories."""
+    model_version = drafting.model_version_active(capability=drafting.CAPABILITY)
+    if model_version is None:
+        return []
+    recorded = (model_version.parameters or {}).get("categories")
+    if isinstance(recorded, list) and all(isinstance(c, str) for c in recorded):
+        return recorded
+    design_set = drafting.training_set(model_version)
+    images = DesignImage.objects.all()
+    if design_set is not None:
+        images = images.filter(design_set=design_set)
+    return list(images.order_by("category").values_list("category", flat=True).distinct())
+
+
+@admin.register(DesignDraft)
+class DesignDraftAdmin(admin.ModelAdmin):
+    """Design drafts: the list with its filters, and the screening grid (the list's first
+    link) where each draft is kept, discarded, favoured and annotated beside its three nearest
+    training pictures. Every write needs its permission: screening design.screen_designdraft,
+    generating (drafts, variations, blends) design.generate_designdraft, a draft product
+    design.screen_designdraft and catalog.add_product."""
+
+    list_display = (
+        "thumbnail",
+        "category",
+        "status",
+        "favourite",
+        "near_copy_badge",
+        "nearest_similarity",
+        "origin",
+        "model_version",
+        "created_at",
+        "product",
+    )
+    list_filter = ("status", "category", "near_copy", "favourite", "origin", "model_version")
+    list_select_related = ("model_version", "product")
+    search_fields = ("category", "notes")
+    actions = ("keep_drafts", "discard_drafts", "favourite_drafts", "create_draft_products")
+    change_list_template = "admin/design/designdraft/change_list.html"
+    fields = (
+        "picture",
+        "category",
+        "status",
+        "favourite",
+        "notes",
+        "near_copy",
+        "nearest_pictures",
+        "model_version",
+        "design_set",
+        "origin",
+        "parent",
+        "seed",
+        "position",
+        "diversity",
+        "job",
+        "product",
+        "created_by",
+        "created_at",
+    )
+    readonly_fields = tuple(f for f in fields if f not in ("status", "favourite", "notes"))
+
+    class Media:
+        css = {"all": ["css/admin_ai.css"]}
+
+    # --- permissions ----------------------------------------------------------------------
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # drafts are drawn by the model ("Generate drafts")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Changing a draft is screening it (status, favourite, notes).
+        return self.has_screen_permission(request)
+
+    def has_screen_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(SCREEN_PERMISSION)
+
+    def has_generate_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(GENERATE_PERMISSION)
+
+    def has_create_product_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(SCREEN_PERMISSION) and request.user.has_perm(
+            ADD_PRODUCT_PERMISSION
+        )
+
+    # --- columns --------------------------------------------------------------------------
+    @admin.display(description=_("draft"))
+    def thumbnail(self, obj: DesignDraft) -> str:
+        if not obj.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="64" height="64" loading="lazy">',
+            obj.image.url,
+            _("Draft %(id)s, %(category)s") % {"id": obj.pk, "category": obj.category},
+        )
+
+    @admin.display(description=_("picture"))
+    def picture(self, obj: DesignDraft) -> str:
+        if not obj.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="256" height="256">',
+            obj.image.url,
+            _("Draft %(id)s, %(category)s") % {"id": obj.pk, "category": obj.category},
+        )
+
+    @admin.display(description=_("near copy"), ordering="near_copy", boolean=False)
+    def near_copy_badge(self, obj: DesignDraft) -> str:
+        if not obj.near_copy:
+            return "—"
+        return format_html('<strong class="design-near-copy">{}</strong>', _("Near copy"))
+
+    @admin.display(description=_("nearest training pictures"))
+    def nearest_pictures(self, obj: DesignDraft) -> str:
+        ids = [e.get("image") for e in obj.nearest if isinstance(e, dict)]
+        images = DesignImage.objects.in_bulk([i for i in ids if isinstance(i, int)])
+        rows = [
+            (images[e["image"]].image.url, images[e["image"]].original_filename, e["similarity"])
+            for e in obj.nearest
+            if isinstance(e, dict) and e.get("image") in images
+        ]
+        if not rows:
+            return _("No training pictures to compare with.")
+        return format_html_join(
+            "",
+            '<figure style="display:inline-block;margin:0 6px 0 0"><img src="{}" alt="{}" '
+            'width="96" height="96"><figcaption>{:.2f}</figcaption></figure>',
+            rows,
+        )
+
+    def save_model(self, request, obj, form, change):
+        # The change form edits only the screening fields: recorded through the service.
+        drafts_services.draft_screen(
+            draft=obj,
+            status=form.cleaned_data.get("status"),
+            favourite=form.cleaned_data.get("favourite"),
+            notes=form.cleaned_data.get("notes"),
+        )
+
+    # --- list actions ---------------------------------------------------------------------
+    @admin.action(description=_("Keep the selected drafts"), permissions=["screen"])
+    def keep_drafts(self, request: HttpRequest, queryset) -> None:
+        count = drafts_services.drafts_screen(drafts=queryset, status=DraftStatus.KEPT)
+        self.message_user(request, _("%(count)d draft(s) kept.") % {"count": count})
+
+    @admin.action(description=_("Discard the selected drafts"), permissions=["screen"])
+    def discard_drafts(self, request: HttpRequest, queryset) -> None:
+        count = drafts_services.drafts_screen(drafts=queryset, status=DraftStatus.DISCARDED)
+        self.message_user(request, _("%(count)d draft(s) discarded.") % {"count": count})
+
+    @admin.action(description=_("Mark the selected drafts as favourites"), permissions=["screen"])
+    def favourite_drafts(self, request: HttpRequest, queryset) -> None:
+        count = drafts_services.drafts_screen(drafts=queryset, favourite=True)
+        self.message_user(request, _("%(count)d draft(s) marked as favourites.") % {"count": count})
+
+    @admin.action(
+        description=_("Create a draft product from each selected draft"),
+        permissions=["create_product"],
+    )
+    def create_draft_products(self, request: HttpRequest, queryset) -> None:
+        made = 0
+        for draft in queryset:
+            try:
+                drafts_services.draft_create_product(draft=draft)
+                made += 1
+            except drafts_services.DraftError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+        self.message_user(request, _("%(count)d draft product(s) ready.") % {"count": made})
+
+    # --- pages ----------------------------------------------------------------------------
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        prefix = "design_designdraft"
+        return [
+            path("screen/", wrap(self.screen_view), name=f"{prefix}_screen"),
+            path("generate/", wrap(self.generate_view), name=f"{prefix}_generate"),
+            path("<path:object_id>/decide/", wrap(self.decide_view), name=f"{prefix}_decide"),
+            path(
+                "<path:object_id>/variations/",
+                wrap(self.variations_view),
+                name=f"{prefix}_variations",
+            ),
+            path(
+                "<path:object_id>/interpolate/",
+                wrap(self.interpolate_view),
+                name=f"{prefix}_interpolate",
+            ),
+            path(
+                "<path:object_id>/create-product/",
+                wrap(self.create_product_view),
+                name=f"{prefix}_create_product",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request: HttpRequest, **extra) -> dict:
+        request.current_app = self.admin_site.name
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "can_screen": self.has_screen_permission(request),
+            "can_generate": self.has_generate_permission(request),
+            "can_create_product": self.has_create_product_permission(request),
+            **extra,
+        }
+
+    def _draft(self, request: HttpRequest, object_id: str) -> DesignDraft:
+        try:
+            draft = self.get_object(request, unquote(object_id))
+        except (ValueError, TypeError, OverflowError, ValidationError):
+            draft = None
+        if draft is None:
+            raise Http404(_("There is no such design draft."))
+        return draft
+
+    def _back(self, request: HttpRequest, draft: DesignDraft | None = None) -> HttpResponse:
+        """Back where the form was (the screening page and its filters) when that is a page of
+        this site, else the screening page."""
+        target = request.POST.get("next") or ""
+        if not target or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("admin:design_designdraft_screen")
+        if draft is not None and "#" not in target:
+            target += f"#draft-{draft.pk}"
+        return HttpResponseRedirect(target)
+
+    def _bad_request(self, request: HttpRequest, template: str, context: dict) -> HttpResponse:
+        return TemplateResponse(request, template, self._context(request, **context), status=400)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_generate": self.has_generate_permission(request),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def screen_view(self, request: HttpRequest) -> HttpResponse:
+        """The screening grid (view permission); its forms post to the decision pages."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = ScreenFilterForm(request.GET or None)
+        if request.GET and not form.is_valid():
+            return self._bad_request(
+                request,
+                "admin/design/designdraft/screen.html",
+                {"title": _("Screen design drafts"), "filter_form": form, "grid": None},
+            )
+        filters = form.filters() if request.GET else {}
+        grid = screening_grid(drafts=drafts_filtered(**filters))
+        job = None
+        job_id = form.cleaned_data.get("job") if request.GET else None
+        if job_id:
+            job = Job.objects.filter(pk=job_id, kind__in=DESIGN_JOB_KINDS).first()
+        context = self._context(
+            request,
+            title=_("Screen design drafts"),
+            filter_form=form,
+            grid=grid,
+            job=job,
+            # The kernel's JSON progress (job_progress.js asks it every 2 s) when the user may
+            # read jobs; otherwise the bar shows the state at the page's load.
+            job_progress_url=(
+                reverse("admin:shop_job_progress", args=[job.pk])
+                if job and request.user.has_perm("shop.view_job")
+                else ""
+            ),
+            variations_form=VariationsForm(),
+            next_url=request.get_full_path(),
+            near_copy_threshold=settings.DESIGN_NEAR_COPY_SIMILARITY,
+        )
+        return TemplateResponse(request, "admin/design/designdraft/screen.html", context)
+
+    def _started(self, request: HttpRequest, job) -> HttpResponse:
+        if job.started_now:
+            self.message_user(request, _("Started: the drafts appear here as they are drawn."))
+        else:
+            self.message_user(
+                request, _("The same job is already queued or running."), messages.INFO
+            )
+        return HttpResponseRedirect(reverse("admin:design_designdraft_screen") + f"?job={job.pk}")
+
+    def generate_view(self, request: HttpRequest) -> HttpResponse:
+        """Needs design.generate_designdraft: the "Generate drafts" form, which starts the job."""
+        if not self.has_generate_permission(request):
+            raise PermissionDenied
+        categories = _categories_for_generating()
+        model_version = drafting.model_version_active(capability=drafting.CAPABILITY)
+        context = {"title": _("Generate design drafts"), "model_version": model_version}
+        if request.method == "POST":
+            form = GenerateDraftsForm(request.POST, categories=categories)
+            if model_version is None:
+                messages.error(request, _("There is no trained design model yet."))
+            elif form.is_valid():
+                data = form.cleaned_data
+                job = drafting.start(
+                    kind=drafting.JOB_DESIGN_GENERATE,
+                    params={
+                        "categories": data["categories"],
+                        "count": data["count"],
+                        "seed": _optional_seed(data["seed"]),
+                        "diversity": data["diversity"],
+                        "model_version_id": model_version.pk,
+                    },
+                    user=request.user,
+                )
+                return self._started(request, job)
+            return self._bad_request(
+                request, "admin/design/designdraft/generate.html", {**context, "form": form}
+            )
+        form = GenerateDraftsForm(categories=categories)
+        return TemplateResponse(
+            request,
+            "admin/design/designdraft/generate.html",
+            self._context(request, form=form, **context),
+        )
+
+    def decide_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Needs design.screen_designdraft: keep, discard, (un)favourite, save notes (POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_screen_permission(request):
+            raise PermissionDenied
+        draft = self._draft(request, object_id)
+        decision = request.POST.get("decision", "")
+        changes = {
+            "keep": {"status": DraftStatus.KEPT},
+            "discard": {"status": DraftStatus.DISCARDED},
+            "reset": {"status": DraftStatus.NEW},
+            "favourite": {"favourite": True},
+            "unfavourite": {"favourite": False},
+            "notes": {"notes": request.POST.get("notes", "")},
+        }.get(decision)
+        if changes is None:
+            return HttpResponseBadRequest(_("Unknown decision."))
+        if "notes" in changes and len(changes["notes"]) > 4000:
+            return HttpResponseBadRequest(_("The notes are too long (4,000 characters at most)."))
+        drafts_services.draft_screen(draft=draft, **changes)
+        return self._back(request, draft)
+
+    def variations_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Needs design.generate_designdraft: starts the variations of a draft (POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_generate_permission(request):
+            raise PermissionDenied
+        draft = self._draft(request, object_id)
+        form = VariationsForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        job = drafting.start(
+            kind=drafting.JOB_DESIGN_VARIATIONS,
+            params={
+                "draft_id": draft.pk,
+                "count": form.cleaned_data["count"],
+                "strength": form.cleaned_data["strength"],
+                "seed": _optional_seed(form.cleaned_data["seed"]),
+            },
+            user=request.user,
+        )
+        return self._started(request, job)
+
+    def interpolate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Needs design.generate_designdraft: choose the other draft, start the strip."""
+        if not self.has_generate_permission(request):
+            raise PermissionDenied
+        draft = self._draft(request, object_id)
+        context = {"title": _("Blend design drafts"), "draft": draft}
+        if request.method == "POST":
+            form = InterpolateForm(request.POST, draft=draft)
+            if form.is_valid():
+                job = drafting.start(
+                    kind=drafting.JOB_DESIGN_INTERPOLATE,
+                    params={
+                        "first_id": draft.pk,
+                        "second_id": form.cleaned_data["other"].pk,
+                        "steps": form.cleaned_data["steps"],
+                    },
+                    user=request.user,
+                )
+                return self._started(request, job)
+            return self._bad_request(
+                request, "admin/design/designdraft/interpolate.html", {**context, "form": form}
+            )
+        form = InterpolateForm(draft=draft)
+        return TemplateResponse(
+            request,
+            "admin/design/designdraft/interpolate.html",
+            self._context(request, form=form, **context),
+        )
+
+    def create_product_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Needs design.screen_designdraft and catalog.add_product: makes the draft product
+        (POST) and opens its change page for the designer to complete."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_create_product_permission(request):
+            raise PermissionDenied
+        draft = self._draft(request, object_id)
+        try:
+            product = drafts_services.draft_create_product(draft=draft)
+        except drafts_services.DraftError as exc:
+            messages.error(request, str(exc))
+            return self._back(request, draft)
+        if product.category_id is None:
+            messages.warning(
+                request,
+                _(
+                    "No catalog category has the slug “%(category)s”: the product has no "
+                    "category yet; choose one."
+                )
+                % {"category": draft.category},
+            )
+        messages.success(
+            request, _("A draft product was made from the draft: complete it and publish it.")
+        )
+        return HttpResponseRedirect(reverse("admin:catalog_product_change", args=[product.pk]))

@@ -14,5 +14,6 @@ class DesignConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the job kind "design.train" (its task runs on DESIGN_QUEUE); no TensorFlow.
-        from . import jobs  # noqa: F401
+        # Registers the job kinds (design.train, design.generate, ...) so the admin can start them
+        # and the job sweep can send them; both modules import TensorFlow only inside the work.
+        from . import drafting, jobs  # noqa: F401

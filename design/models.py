@@ -71,6 +71,9 @@ class DesignImage(models.Model):
     width = models.PositiveIntegerField(_("original width"))
     height = models.PositiveIntegerField(_("original height"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # design.similarity's feature vector of the picture (its version byte, then float32),
+    # computed the first time a draft is compared with the set: the file never changes.
+    features = models.BinaryField(_("features"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("design picture")
@@ -135,3 +138,113 @@ class DesignTraining(models.Model):
 
     def __str__(self) -> str:
         return _("Training %(id)s of %(set)s") % {"id": self.pk, "set": self.design_set}
+
+
+def design_draft_path(instance: DesignDraft, filename: str) -> str:
+    """MEDIA_ROOT/design/drafts/<random>.png."""
+    return f"design/drafts/{secrets.token_hex(8)}.png"
+
+
+class DraftStatus(models.TextChoices):
+    NEW = "new", _("New")
+    KEPT = "kept", _("Kept")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class DraftOrigin(models.TextChoices):
+    GENERATED = "generated", _("Generated")
+    VARIATION = "variation", _("Variation")
+    INTERPOLATION = "interpolation", _("Interpolation")
+
+
+class DesignDraft(models.Model):
+    """A picture drawn by a design model, kept with what regenerates it (model version,
+    category, seed, latent vector) and what the designer decided about it.
+
+    `nearest` lists the training pictures most like it, best first, as
+    [{"image": DesignImage id, "similarity": cosine}]; `near_copy` says the first of them is
+    at least DESIGN_NEAR_COPY_SIMILARITY alike (design.similarity)."""
+
+    model_version = models.ForeignKey(
+        "ai.ModelVersion",
+        verbose_name=_("model version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    design_set = models.ForeignKey(
+        DesignSet,
+        verbose_name=_("design set"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+    )
+    category = models.CharField(_("category"), max_length=120, db_index=True)
+    origin = models.CharField(
+        _("origin"), max_length=15, choices=DraftOrigin.choices, default=DraftOrigin.GENERATED
+    )
+    seed = models.BigIntegerField(_("seed"))
+    # The draft's place in its run: generated draft i of a seed is the same whatever the count.
+    position = models.PositiveIntegerField(_("position"), default=0)
+    latent = models.JSONField(_("latent vector"), default=list, editable=False)
+    diversity = models.FloatField(_("diversity"), default=1.0)
+    image = models.ImageField(_("image"), upload_to=design_draft_path, max_length=255)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DraftStatus.choices,
+        default=DraftStatus.NEW,
+        db_index=True,
+    )
+    favourite = models.BooleanField(_("favourite"), default=False)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("variation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="variations",
+    )
+    nearest = models.JSONField(_("nearest training pictures"), default=list, blank=True)
+    nearest_similarity = models.FloatField(_("nearest similarity"), null=True, blank=True)
+    near_copy = models.BooleanField(_("near copy"), default=False, db_index=True)
+    job = models.ForeignKey(
+        "shop.Job",
+        verbose_name=_("job"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("draft product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("design draft")
+        verbose_name_plural = _("design drafts")
+        ordering = ("category", "-created_at", "position", "id")
+        permissions = [
+            ("screen_designdraft", _("Can keep, discard, favourite and annotate design drafts")),
+            ("generate_designdraft", _("Can generate design drafts, variations and blends")),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(category)s draft %(id)s") % {"category": self.category, "id": self.pk}

@@ -369,6 +369,14 @@ DESIGN_GAN_BATCH_SIZE = env.int("DESIGN_GAN_BATCH_SIZE", default=32)
 # latent_dim, lr_g, lr_d, beta_1, beta_2, ema_decay, diff_augment_on, spectral_norm), as JSON,
 # e.g. DESIGN_GAN_OPTIONS='{"channels": 128, "lr_d": 4e-4}'; recorded on the model version.
 DESIGN_GAN_OPTIONS = env.json("DESIGN_GAN_OPTIONS", default={})
+# Design drafts (design.drafting): a draft whose nearest training picture is at least this similar
+# (cosine of design.similarity's features, 0-1) is flagged a near copy on the screening page.
+# 0.90 on the 1,566 shared jewelry photos (bench/design_near_copy.py): ~95% of copies shifted,
+# noised or re-saved are flagged and 93% of recoloured ones, while about one photo in seven
+# finds a different piece (or a real duplicate of itself) that close. Lower flags more.
+DESIGN_NEAR_COPY_SIMILARITY = env.float("DESIGN_NEAR_COPY_SIMILARITY", default=0.90)
+# The most drafts one "Generate drafts" (or generate_designs) run may ask for per category.
+DESIGN_MAX_DRAFTS = env.int("DESIGN_MAX_DRAFTS", default=256)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -514,6 +522,10 @@ CELERY_TASK_ROUTES = {
     "ai.job.sentiment.finetune": {"queue": AI_SENTIMENT_TRAIN_QUEUE},
     # The design GAN's training (design/jobs.py): only the design worker imports TensorFlow.
     "design.job.design.train": {"queue": DESIGN_QUEUE},
+    # design.drafting's kinds: generating drafts loads the TensorFlow generator.
+    "design.job.design.generate": {"queue": DESIGN_QUEUE},
+    "design.job.design.variations": {"queue": DESIGN_QUEUE},
+    "design.job.design.interpolate": {"queue": DESIGN_QUEUE},
 }
 # Fine-tuning options changed from the measured recipe (ai/sentiment/e5/finetune.py,
 # FineTuneConfig: epochs, batch_size, max_length, layers, threads, checkpoint_every, seed...),

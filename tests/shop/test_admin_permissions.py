@@ -58,6 +58,7 @@ READ_ONLY_PAGES = {
     "reviews_review_trends",
     "shop_job_progress",
     "assistant_conversation_analytics",
+    "design_designdraft_screen",
 }
 
 
@@ -96,6 +97,20 @@ def _design_catalog_pictures() -> dict:
     return {"categories": [Category.objects.get(slug="necklaces").pk]}
 
 
+def _design_drafts():
+    from design.models import DesignDraft
+
+    return DesignDraft.objects.order_by("pk")
+
+
+def _design_generate() -> dict:
+    return {"categories": ["rings"], "count": 2, "seed": 1, "diversity": 1.0}
+
+
+def _design_blend() -> dict:
+    return {"other": _design_drafts().first().pk, "steps": 3}
+
+
 def _password_change() -> dict:
     return {"usable_password": "true", "password1": "N3w-pa55word!", "password2": "N3w-pa55word!"}
 
@@ -107,6 +122,12 @@ WRITE_PAGES = {
     "auth_user_password_change": _password_change,
     "design_designset_add_pictures": _design_upload,
     "design_designset_add_catalog_pictures": _design_catalog_pictures,
+    # Design drafts: the walk's row is the newest draft (blended with the oldest).
+    "design_designdraft_generate": _design_generate,
+    "design_designdraft_decide": lambda: {"decision": "keep"},
+    "design_designdraft_variations": lambda: {"count": 2, "strength": 0.3},
+    "design_designdraft_interpolate": _design_blend,
+    "design_designdraft_create_product": dict,
     # django-parler's "delete this translation" page of every translatable admin.
     "_delete_translation": lambda: {"post": "yes"},
 }
@@ -299,6 +320,30 @@ def build_whole_store() -> None:
         design_set=design_set,
         files=[SimpleUploadedFile("first.png", _design_picture(1))],
         category="rings",
+    )
+    # Two drafts of an active design model (new, not favourites: every screening action moves
+    # them; two, for "Interpolate with…").
+    import numpy as np
+
+    from design.drafts import DraftBatch, drafts_store
+    from design.similarity import set_features
+
+    drafts_store(
+        batch=DraftBatch(
+            images=np.full((2, 16, 16, 3), 200, dtype=np.uint8),
+            latents=np.zeros((2, 4), dtype=np.float32),
+            categories=["rings", "rings"],
+            seed=1,
+            positions=[0, 1],
+        ),
+        model_version=ModelVersion.objects.create(
+            capability=Capability.DESIGN,
+            version=1,
+            is_active=True,
+            parameters={"design_set": design_set.pk, "categories": ["rings"]},
+        ),
+        design_set=design_set,
+        set_features=set_features(design_set),
     )
 
     long_ago = timezone.now() - timezone.timedelta(days=30)
