@@ -59,6 +59,7 @@ READ_ONLY_PAGES = {
     "shop_job_progress",
     "assistant_conversation_analytics",
     "design_designdraft_screen",
+    "design_designtraining_sample",
 }
 
 
@@ -123,6 +124,7 @@ WRITE_PAGES = {
     "design_designset_add_pictures": _design_upload,
     "design_designset_add_catalog_pictures": _design_catalog_pictures,
     # Design drafts: the walk's row is the newest draft (blended with the oldest).
+    "design_designset_train": lambda: {"epochs": 1, "size": 16, "batch_size": 4, "seed": 0},
     "design_designdraft_generate": _design_generate,
     "design_designdraft_decide": lambda: {"decision": "keep"},
     "design_designdraft_variations": lambda: {"count": 2, "strength": 0.3},
@@ -345,6 +347,14 @@ def build_whole_store() -> None:
         design_set=design_set,
         set_features=set_features(design_set),
     )
+    # A training run of the set (its job is not run here: the walk only reads and forges).
+    from design.jobs import sample_grid_path
+    from design.models import DesignTraining
+
+    training = DesignTraining.objects.create(design_set=design_set, size=16, epochs=1, batch_size=4)
+    grid = sample_grid_path(training, 1)
+    grid.parent.mkdir(parents=True, exist_ok=True)
+    grid.write_bytes(_design_picture(4))
 
     long_ago = timezone.now() - timezone.timedelta(days=30)
     attempt_row = AccessAttempt.objects.create(
@@ -422,6 +432,8 @@ def _page_url(model, pattern) -> str | None:
     for name in pattern.pattern.regex.groupindex:
         if name in ("object_id", "id"):
             kwargs[name] = row.pk
+        elif name == "epoch":
+            kwargs[name] = "1"  # whole_store writes the first epoch's sample grid
         elif name == "kind":
             # A kind with no job queued, so starting it makes a new one.
             busy = set(model._base_manager.filter(status="queued").values_list("kind", flat=True))
@@ -443,9 +455,11 @@ def _write_recipe(name: str):
 
 
 def test_a_view_only_staff_user_can_change_nothing_through_the_admin(
-    client, merchant, view_only_staff
+    client, merchant, view_only_staff, settings, tmp_path
 ):
     problems = []
+    # The design training run's sample grid (build_whole_store) goes to a scratch folder.
+    settings.DESIGN_MODEL_DIR = tmp_path / "design-models"
     as_viewer = _request_as(view_only_staff)
     as_merchant = _request_as(merchant)
     merchant_client = client.__class__()
