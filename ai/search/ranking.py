@@ -491,14 +491,20 @@ def search(
             price_min=None,
             price_max=None,
         )
-        # A metal or gemstone the query names: the product has it, or its text says it.
-        for kind, masks in (("metal", snapshot.metals), ("gemstone", snapshot.gemstones)):
+        # A metal or gemstone the query names: the product has it, or, when the catalog
+        # records no metal (gemstone) for it at all, its text says it. A product with its
+        # own stones is judged by them: "emerald-cut diamond" is no emerald.
+        for kind, masks, terms in (
+            ("metal", snapshot.metals, snapshot.metal_terms),
+            ("gemstone", snapshot.gemstones, snapshot.gemstone_terms),
+        ):
             items = [item for item in recognised if item.kind == kind]
             if items:
+                unrecorded = ~_mask_any(snapshot, masks, terms.keys())
                 either = np.zeros(len(snapshot), dtype=bool)
                 for item in items:
                     either |= _mask_any(snapshot, masks, item.ids)
-                    either |= _text_mask(snapshot, item.key.split(":", 1)[1])
+                    either |= unrecorded & _text_mask(snapshot, item.key.split(":", 1)[1])
                 mask &= either
         return mask
 
