@@ -473,6 +473,8 @@ def parse_query(query: str, *, language: str, snapshot: Snapshot) -> ParsedQuery
                 _add(parsed, entry, word, corrected=True)
                 if entry.terms and entry.kind != "colour":
                     parsed.corrected_words[word] = entry.terms[0].name(language)
+                if entry.kind == "colour":  # a guess ("verre" is not "vert"): look it up too
+                    parsed.unknown.append(word)
             elif word not in STOPWORDS:
                 parsed.unknown.append(word)
         i += 1

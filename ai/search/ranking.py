@@ -322,7 +322,7 @@ def _word_hints(parsed: ParsedQuery, recognised: list[Recognised], snapshot, lex
     boost), and words nothing knew, through ai.search.crosslingual ("Herz" -> "heart")."""
     hints = []
     for item in recognised:
-        if item.kind == "colour":
+        if item.kind == "colour" and not item.corrected:  # a typo guess is no colour word
             english = tuple(tokens(item.key.split(":", 1)[1]))
             terms = tuple(term for term, _fuzz in query_terms(item.phrase))
             hints.append(Hint("colour", item.key, item.phrase, terms, english))
