@@ -27,6 +27,8 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 
 from . import lexicon
+from .crosslingual import segment
+from .lexical import STOPWORDS
 from .snapshot import Snapshot, Term
 from .text import FuzzyVocabulary, cjk_grams, is_cjk, normalise, stem, tokens, words
 
@@ -71,6 +73,9 @@ class ParsedQuery:
     price_currency: str | None = None  # the currency written in the query, if any
     corrected_words: dict[str, str] = field(default_factory=dict)  # word -> shown correction
     hints: list[Hint] = field(default_factory=list)  # built-in words the catalog has no key for
+    # Words no table knows (CJK runs cut into words): ai.search.crosslingual may find the
+    # catalog's word for them.
+    unknown: list[str] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Recognised]:
         return [item for item in self.recognised if item.kind == kind]
@@ -240,6 +245,9 @@ class _Tables:
     hint_latin: dict[tuple[str, ...], _Entry] = field(default_factory=dict)
     hint_cjk: dict[str, _Entry] = field(default_factory=dict)
     hint_longest_cjk: int = 1
+    # One-word names by their Snowball stem in the shopper's language ("فضية" and "فضي" are
+    # both "فض"; "ذهبية" is "ذهب"): tried when the word itself names nothing.
+    snowball: dict[str, _Entry] = field(default_factory=dict)
 
 
 def _phrase_keys(phrase: str) -> tuple[tuple[str, ...] | None, list[str]]:
@@ -349,6 +357,12 @@ def _tables(snapshot: Snapshot, language: str) -> _Tables:
         hint_cjk={run: entry for run, entry in hint_cjk.items() if run not in cjk},
     )
     tables.hint_longest_cjk = max((len(run) for run in tables.hint_cjk), default=1)
+    if snowball_stem("x", language) is not None:
+        for key, entry in latin.items():
+            if len(key) == 1:
+                stemmed = snowball_stem(key[0], language)
+                if stemmed and len(stemmed) >= 2:
+                    tables.snowball.setdefault(stemmed, entry)
     snapshot.memo[("query-tables", language)] = tables
     return tables
 
@@ -412,7 +426,12 @@ def parse_query(query: str, *, language: str, snapshot: Snapshot) -> ParsedQuery
     while i < len(parts):
         word, cjk = parts[i]
         if cjk:
-            _match_cjk(word, tables, parsed)
+            for span in _match_cjk(word, tables, parsed):
+                parsed.unknown.extend(
+                    piece
+                    for piece in segment(span, language=language)
+                    if piece not in tables.cjk and piece not in tables.hint_cjk
+                )
             i += 1
             continue
         # The longest run of Latin/Arabic words that names something.
@@ -443,6 +462,10 @@ def parse_query(query: str, *, language: str, snapshot: Snapshot) -> ParsedQuery
             pass
         elif (stem(word),) in tables.hint_latin:
             pass  # a built-in word (see _find_hints), not a typo of another one
+        elif (found := tables.snowball.get(snowball_stem(word, language) or "")) is not None:
+            _add(parsed, found, word)
+        elif (head := _known_tail(word, tables, parsed)) is not None:
+            parsed.unknown.append(head)  # "Muschelkette": a necklace, and "muschel"
         else:
             near = tables.fuzzy.near(stem(word))
             if near:
@@ -450,6 +473,10 @@ def parse_query(query: str, *, language: str, snapshot: Snapshot) -> ParsedQuery
                 _add(parsed, entry, word, corrected=True)
                 if entry.terms and entry.kind != "colour":
                     parsed.corrected_words[word] = entry.terms[0].name(language)
+                if entry.kind == "colour":  # a guess ("verre" is not "vert"): look it up too
+                    parsed.unknown.append(word)
+            elif word not in STOPWORDS:
+                parsed.unknown.append(word)
         i += 1
     _drop_generic_metals(parsed)
     _find_hints(parts, tables, parsed)
@@ -551,17 +578,69 @@ def _split_compound(word: str, tables: _Tables, parsed: ParsedQuery) -> bool:
     return False
 
 
-def _match_cjk(run: str, tables: _Tables, parsed: ParsedQuery) -> None:
+_SNOWBALL_LANGUAGES = {
+    "en": "english",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "ar": "arabic",
+}
+_stemmers: dict[str, object] = {}
+
+
+def snowball_stem(word: str, language: str) -> str | None:
+    """The Snowball stem of a normalised word in a language (None: no stemmer for it)."""
+    name = _SNOWBALL_LANGUAGES.get(language)
+    if name is None:
+        return None
+    stemmer = _stemmers.get(name)
+    if stemmer is None:
+        try:
+            import snowballstemmer
+        except ImportError:
+            return None
+        stemmer = _stemmers[name] = snowballstemmer.stemmer(name)
+    if language == "ar" and word.endswith("ه"):
+        word = word[:-1] + "ة"  # normalise() wrote teh marbuta as heh; Snowball wants it
+    return stemmer.stemWord(word)
+
+
+def _known_tail(word: str, tables: _Tables, parsed: ParsedQuery) -> str | None:
+    """A German compound whose last part is a known word and whose head is not ("Muschelkette",
+    "Quastenkette"; only German: English "offering" is no ring): adds the tail, returns the
+    head for ai.search.crosslingual to look up; None when the word is no such compound."""
+    if parsed.language != "de" or len(word) < 7 or not word.isalpha():
+        return None
+    for cut in range(3, len(word) - 3):
+        head, tail = word[:cut], word[cut:]
+        entry = tables.singles.get(stem(tail))
+        if entry is None or entry.kind == "colour":
+            continue
+        _add(parsed, entry, tail)
+        return head  # as typed: "glas" is glass, not "gla" + a linking -s-
+    return None
+
+
+def _match_cjk(run: str, tables: _Tables, parsed: ParsedQuery) -> list[str]:
+    """Adds what the tables name in a CJK run; returns the parts they did not match."""
+    unmatched: list[str] = []
+    start = 0
     i = 0
     while i < len(run):
         for size in range(min(tables.longest_cjk, len(run) - i), 0, -1):
             entry = tables.cjk.get(run[i : i + size])
             if entry is not None:
                 _add(parsed, entry, run[i : i + size])
+                if start < i:
+                    unmatched.append(run[start:i])
                 i += size
+                start = i
                 break
         else:
             i += 1
+    if start < len(run):
+        unmatched.append(run[start:])
+    return unmatched
 
 
 def _drop_generic_metals(parsed: ParsedQuery) -> None:

@@ -40,12 +40,12 @@ from ai.index import VectorIndexUnavailable
 from catalog.models import Product, PublicationStatus
 from shop.money import to_base
 
-from . import lexicon
+from . import crosslingual, lexicon
 from .lexical import matched_terms
 from .query import Hint, ParsedQuery, Recognised, parse_query
 from .semantic import search_semantic
 from .snapshot import Snapshot, current_or_stale
-from .text import tokens
+from .text import query_terms, tokens
 
 logger = logging.getLogger(__name__)
 
@@ -316,6 +316,55 @@ def _separated(cosine: np.ndarray, known: np.ndarray) -> np.ndarray:
     return known & (np.nan_to_num(cosine, nan=-2.0) >= threshold)
 
 
+def _word_hints(parsed: ParsedQuery, recognised: list[Recognised], snapshot, lexical) -> list:
+    """Hints for the words of a query the catalog's text may hold in English only: a colour
+    the tables recognised ("rosa" -> "pink", also searched in the titles, not only as a stone
+    boost), and words nothing knew, through ai.search.crosslingual ("Herz" -> "heart")."""
+    hints = []
+    for item in recognised:
+        if item.kind == "colour" and not item.corrected:  # a typo guess is no colour word
+            english = tuple(tokens(item.key.split(":", 1)[1]))
+            terms = tuple(term for term, _fuzz in query_terms(item.phrase))
+            hints.append(Hint("colour", item.key, item.phrase, terms, english))
+    unknown = [
+        word
+        for word in parsed.unknown
+        if not all(lexical.knows(term) for term, _fuzz in query_terms(word))
+    ]
+    if unknown:
+        try:
+            found = crosslingual.english_for(unknown, snapshot=snapshot, embedder=get_embedder())
+        except EmbeddingBackendError as exc:
+            logger.warning("No word look-up without the encoder: %s", exc)
+            found = {}
+        for word, english in found.items():
+            terms = tuple(term for term, _fuzz in query_terms(word))
+            hints.append(Hint("word", f"word:{word}", word, terms, english))
+    return hints
+
+
+def _text_mask(snapshot: Snapshot, key: str) -> np.ndarray:
+    """Products whose default-language text has every word of a metal or gemstone key
+    ("silver", "rose gold", "pearl"): a catalog imported from titles alone has no such
+    attribute on most products, yet its title says it."""
+    memo_key = ("text-mask", key)
+    found = snapshot.memo.get(memo_key)
+    if found is None:
+        found = np.ones(len(snapshot), dtype=bool)
+        postings = snapshot.lexical.postings.get(settings.LANGUAGE_CODE, {})
+        terms = tokens(key.replace("-", " "))
+        for term in terms:
+            entry = postings.get(term)
+            hit = np.zeros(len(snapshot), dtype=bool)
+            if entry is not None:
+                hit[entry.docs] = True
+            found &= hit
+        if not terms:
+            found[:] = False
+        snapshot.memo[memo_key] = found
+    return found
+
+
 def _with_hints(expanded, hints: list[Hint], lexical) -> list:
     """The lexical query with each hint's English terms added to the query word(s) it came
     from (a typo correction guessed for those words is dropped: they are known words)."""
@@ -433,15 +482,31 @@ def search(
     def mask_with(use_understood: bool) -> np.ndarray:
         if not use_understood:
             return chosen
-        return chosen & _filter_mask(
+        mask = chosen & _filter_mask(
             snapshot,
-            metals=understood["metals"],
-            gemstones=understood["gemstones"],
+            metals=set(),
+            gemstones=set(),
             categories=understood["categories"],
             purities=understood["purities"],
             price_min=None,
             price_max=None,
         )
+        # A metal or gemstone the query names: the product has it, or, when the catalog
+        # records no metal (gemstone) for it at all, its text says it. A product with its
+        # own stones is judged by them: "emerald-cut diamond" is no emerald.
+        for kind, masks, terms in (
+            ("metal", snapshot.metals, snapshot.metal_terms),
+            ("gemstone", snapshot.gemstones, snapshot.gemstone_terms),
+        ):
+            items = [item for item in recognised if item.kind == kind]
+            if items:
+                unrecorded = ~_mask_any(snapshot, masks, terms.keys())
+                either = np.zeros(len(snapshot), dtype=bool)
+                for item in items:
+                    either |= _mask_any(snapshot, masks, item.ids)
+                    either |= unrecorded & _text_mask(snapshot, item.key.split(":", 1)[1])
+                mask &= either
+        return mask
 
     relaxed = False
     mask = mask_with(True)
@@ -456,7 +521,8 @@ def search(
     fuzzy = mode == "hybrid"
     expanded = lexical.expand(text, fuzzy=fuzzy)
     if mode == "hybrid":
-        expanded = _with_hints(expanded, parsed.hints, lexical)
+        hints = parsed.hints + _word_hints(parsed, recognised, snapshot, lexical)
+        expanded = _with_hints(expanded, hints, lexical)
     lex, coverage = lexical.score(expanded, languages=languages)
     lex = np.where(mask, lex, 0)
     best_lex = float(lex.max()) if lex.size else 0.0

@@ -1,8 +1,9 @@
 """Loading what search needs when a web worker starts, so no shopper waits for it.
 
 Without it the first search in each web process loads the multilingual encoder, builds the
-catalog snapshot (BM25 index, filter masks), loads the in-process vector index and builds the
-query tables of the shopper's language: seconds on an idle machine, 24 s measured under load.
+catalog snapshot (BM25 index, filter masks), loads the in-process vector index, the Chinese
+and Japanese segmenters and the catalog words' vectors, and builds the query tables of the
+shopper's language: seconds on an idle machine, 24 s measured under load.
 gunicorn.conf.py calls start_warm_up() in each worker after it has loaded the application
 (`post_worker_init`); management commands, Celery workers and the tests never do.
 
@@ -45,7 +46,7 @@ def warm_up_search() -> dict[str, float]:
     from ai.embeddings import get_embedder
     from ai.index import get_index
 
-    from . import snapshot
+    from . import crosslingual, snapshot
     from .ranking import search
 
     began = time.perf_counter()
@@ -69,6 +70,13 @@ def warm_up_search() -> dict[str, float]:
         index = get_index(backend=embedder.name, dimension=embedder.dimension)
         len(index)  # the in-process index loads its matrix here; pgvector counts its rows
 
+    def words() -> None:
+        # The CJK segmenters' dictionaries and the catalog words' vectors that a query word
+        # no table knows is compared with (ai.search.crosslingual).
+        crosslingual.load_segmenters()
+        embedder = loaded["embedder"]
+        crosslingual.catalog_vectors(snapshot.current(backend=embedder.name), embedder)
+
     def searches() -> None:
         # One search per language: its query tables (snapshot.memo) and every lazy import.
         for language, _name in settings.LANGUAGES:
@@ -78,6 +86,8 @@ def warm_up_search() -> dict[str, float]:
     catalog_ok = _timed(timings, "snapshot", catalog)
     if encoder_ok:
         _timed(timings, "vector_index", vectors)
+    if catalog_ok and encoder_ok:
+        _timed(timings, "words", words)
     if catalog_ok:
         _timed(timings, "searches", searches)
     steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in timings.items())

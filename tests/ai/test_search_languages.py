@@ -1,0 +1,116 @@
+"""Shoppers' words in six languages against a catalog written in English only.
+
+Titles like a real gift retailer's ("Black Glass Bracelet", "Butterfly Hair Clip"), no
+translation, no description: a word the built-in tables do not know is looked up among the
+catalog's English words through the encoder (Chinese and Japanese cut into words first), a
+recognised colour is also searched in the titles, a metal a title names counts like the
+attribute, and a word the tables know only in another form is found by its Snowball stem.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from ai import services
+from ai.index.indexer import reindex_products
+from ai.search import snapshot as search_snapshot
+from ai.search.crosslingual import segment
+from catalog.models import Material
+from tests.factories import CategoryFactory, MaterialFactory, ProductFactory
+
+
+@pytest.fixture
+def retail_shop(db, use_embedder):
+    search_snapshot.clear_cache()
+    bracelet = CategoryFactory(slug="bracelets", name="Bracelet")
+    necklace = CategoryFactory(slug="necklaces", name="Necklace")
+    earrings = CategoryFactory(slug="earrings", name="Earrings")
+    hair = CategoryFactory(slug="hair-accessory", name="Hair accessory")
+    glass = MaterialFactory(slug="glass", name="Glass", kind=Material.Kind.OTHER)
+    silver = MaterialFactory(slug="silver", name="Silver", kind=Material.Kind.METAL)
+    rows = [
+        ("black-glass-bracelet", "Black Glass Bracelet", bracelet, glass),
+        ("pink-bead-bracelet", "Pink Bead Bracelet", bracelet, glass),
+        ("gold-heart-bracelet", "Gold Heart Bracelet", bracelet, glass),
+        ("blue-crystal-necklace", "Blue Crystal Necklace", necklace, glass),
+        ("amber-tassel-necklace", "Amber Tassel Necklace", necklace, glass),
+        ("silver-drop-earrings", "Silver Drop Earrings", earrings, glass),
+        ("ball-stud-earrings", "Ball Stud Earrings", earrings, silver),
+        ("green-flower-earrings", "Green Flower Earrings", earrings, glass),
+        ("butterfly-hair-clip", "Butterfly Hair Clip", hair, glass),
+        ("ivory-hair-comb", "Ivory Enamel Hair Comb", hair, glass),
+    ]
+    items = {}
+    for handle, name, category, material in rows:
+        items[handle] = ProductFactory(
+            handle=handle,
+            name=name,
+            description="",
+            category=category,
+            variants=[{"price": Decimal("8.50"), "metal": material}],
+        )
+    reindex_products(embedder=use_embedder)
+    yield {item.pk: handle for handle, item in items.items()}
+    search_snapshot.clear_cache()
+
+
+def found(result, shop) -> list[str]:
+    return [shop[pk] for pk in result.product_ids]
+
+
+@pytest.mark.parametrize(
+    ("query", "language"), [("蝴蝶发夹", "zh-hans"), ("蝶のヘアクリップ", "ja")]
+)
+def test_chinese_and_japanese_words_are_cut_and_found_in_english_titles(
+    retail_shop, query, language
+):
+    result = services.search_products(query, language=language)
+
+    # The butterfly clip first, matched by the English word of the title, not only by the encoder
+    assert found(result, retail_shop)[0] == "butterfly-hair-clip"
+    assert "butterfly" in result.matched_terms
+
+
+def test_segmenters_drop_particles():
+    assert segment("蝶のヘアクリップ", language="ja") == ["蝶", "ヘア", "クリップ"]
+    assert segment("蝴蝶发夹", language="zh-hans") == ["蝴蝶", "发夹"]
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "expected", "word"),
+    [
+        ("Glasarmband", "de", "black-glass-bracelet", "glass"),  # compound: Glas + Armband
+        ("bracelet noir", "fr", "black-glass-bracelet", "black"),
+        ("pulsera rosa", "es", "pink-bead-bracelet", "pink"),  # a colour, searched in titles
+        ("قلادة زرقاء", "ar", "blue-crystal-necklace", "blue"),
+    ],
+)
+def test_a_word_of_the_shoppers_language_matches_the_english_title(
+    retail_shop, query, language, expected, word
+):
+    result = services.search_products(query, language=language)
+
+    assert found(result, retail_shop)[0] == expected
+    assert word in result.matched_terms
+
+
+def test_a_metal_named_in_the_title_counts_like_the_attribute(retail_shop):
+    # One pair of earrings has silver as its metal, the other only says so in its title
+    result = services.search_products("silver earrings", language="en")
+
+    assert set(found(result, retail_shop)) == {"ball-stud-earrings", "silver-drop-earrings"}
+
+
+def test_an_arabic_adjective_is_found_by_its_snowball_stem(retail_shop):
+    # "فضية" (silver, feminine) is not in the tables; "فضي" is, and both stem to "فض"
+    result = services.search_products("أقراط فضية", language="ar")
+
+    assert "metal:silver" in [item.key for item in result.recognised]
+    assert set(found(result, retail_shop)) == {"ball-stud-earrings", "silver-drop-earrings"}
+
+
+@pytest.mark.parametrize(("query", "language"), [("qwertz uiop", "de"), ("zzzzqqq", "fr")])
+def test_unknown_gibberish_finds_no_catalog_word(retail_shop, query, language):
+    result = services.search_products(query, language=language)
+
+    assert result.product_ids == []
