@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.serializers import PricedQuerySerializer, Pricing, ProductListItemSerializer
-from shop.api import HANDLE_PARAMETER, AutoSchema
+from shop.api import HANDLE_PARAMETER, AutoSchema, error_body
 from shop.language import request_language
 from shop.validators import is_slug
 
@@ -161,8 +161,6 @@ def product_recommendations_fragment(request, handle: str):
     """
     from django.http import HttpResponseNotAllowed, JsonResponse
     from django.shortcuts import render
-
-    from shop.api import error_body
 
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])

@@ -7,8 +7,9 @@ adds a button for it on the admin's job list.
 from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
+from shop.jobs import JobReporter, enqueue_pending_jobs, job_kind
+
 from .assistant import jobs as assistant_jobs
-from .jobs import JobReporter, enqueue_pending_jobs, job_kind
 from .recommend import jobs as recommend_jobs
 from .search import indexing
 from .sentiment import jobs as sentiment_jobs

@@ -4,9 +4,11 @@ Every service is keyword-only, validates with full_clean() before saving, and ke
 product's denormalised price range and availability in step with its variants.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet, Sum
@@ -17,8 +19,11 @@ from shop.rich_text import sanitize_html
 from .cache import catalog_changed
 from .models import (
     Category,
+    Collection,
+    GemstoneType,
     Material,
     Product,
+    ProductGemstone,
     ProductVariant,
     PublicationStatus,
 )
@@ -164,3 +169,136 @@ def products_set_status(*, products: QuerySet[Product], status: str) -> int:
     count = changed.update(status=status, updated_at=timezone.now())
     catalog_changed()
     return count
+
+
+# --- Bulk writes (an import or the demo store creating hundreds of products at once) ----------
+
+
+def translated_object_save(
+    *,
+    obj: Category | Collection | Material | GemstoneType,
+    texts: Mapping[str, Mapping[str, str]],
+    default_language: str,
+) -> Category | Collection | Material | GemstoneType:
+    """Saves a category, collection, material or gemstone type with its texts in every
+    language of `texts` ({language: {field: value}}), validated, and leaves it in
+    `default_language`. The caller sets its other fields."""
+    for language, values in texts.items():
+        obj.set_current_language(language)
+        for field_name, value in values.items():
+            setattr(obj, field_name, value)
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.set_current_language(default_language)
+    obj.save()
+    catalog_changed()
+    return obj
+
+
+def collection_set_products(*, collection: Collection, product_ids: Sequence[int]) -> int:
+    """Replaces a collection's products (in one insert); returns how many it now holds."""
+    through = Collection.products.through
+    collection.products.clear()
+    through.objects.bulk_create(
+        [through(collection_id=collection.pk, product_id=pk) for pk in product_ids],
+        batch_size=500,
+    )
+    catalog_changed()
+    return len(product_ids)
+
+
+class ProductText(NamedTuple):
+    """A product's text in one language (as product_set_translation takes it)."""
+
+    name: str
+    description: str = ""
+    seo_title: str = ""
+    seo_description: str = ""
+
+
+@dataclass
+class NewProduct:
+    """One product for products_create_bulk: an unsaved Product (its own fields set; a
+    `created_at`, `updated_at` or `published_at` set on it is kept, for a catalog with a
+    history), its texts per language and its unsaved variants and stones (without product)."""
+
+    product: Product
+    texts: Mapping[str, ProductText]
+    variants: Sequence[ProductVariant] = ()
+    stones: Sequence[ProductGemstone] = ()
+    materials: Sequence[Material] = field(default_factory=tuple)
+
+
+_DATES = ("created_at", "updated_at", "published_at")
+# Foreign keys are left to the database's constraints: validating each would cost a query a row.
+_PRODUCT_FKS = ["category"]
+_VARIANT_FKS = ["product", "metal"]
+_STONE_FKS = ["product", "gemstone_type"]
+
+
+@transaction.atomic
+def products_create_bulk(*, items: Sequence[NewProduct], batch_size: int = 500) -> list[Product]:
+    """Creates many products with their texts, variants, stones and materials in a few
+    queries per table, where product_create and variant_create would cost several a row.
+
+    Every row is validated field by field (full_clean without the unique and foreign-key
+    checks, which the database's constraints make); each product's price range and
+    availability are computed from its variants, as product_refresh_availability does, and it
+    is marked for the search (a new product is). Returns the saved products, in order.
+    """
+    products = [item.product for item in items]
+    dates = [{name: getattr(p, name) for name in _DATES} for p in products]
+    for item in items:
+        product = item.product
+        prices = [v.price for v in item.variants]
+        product.price_min = min(prices, default=Decimal("0.00"))
+        product.price_max = max(prices, default=Decimal("0.00"))
+        product.in_stock = bool(sum(v.stock_quantity for v in item.variants))
+        product.search_index_dirty = True
+        product.full_clean(exclude=_PRODUCT_FKS, validate_unique=False, validate_constraints=False)
+    Product.objects.bulk_create(products, batch_size=batch_size)
+    # auto_now_add and auto_now stamp "now" on insert: put back the dates the caller gave.
+    backdated = []
+    for product, given in zip(products, dates, strict=True):
+        kept = {name: value for name, value in given.items() if value is not None}
+        if kept:
+            for name, value in kept.items():
+                setattr(product, name, value)
+            backdated.append(product)
+    if backdated:
+        Product.objects.bulk_update(backdated, list(_DATES), batch_size=batch_size)
+
+    translation_model = Product._parler_meta.root_model
+    translations = []
+    for product, item in zip(products, items, strict=True):
+        for language, text in item.texts.items():
+            row = translation_model(
+                master_id=product.pk,
+                language_code=language,
+                name=text.name.strip(),
+                description=text.description,
+                seo_title=text.seo_title.strip()[:70],
+                seo_description=text.seo_description.strip()[:320],
+            )
+            row.full_clean(exclude=["master"], validate_unique=False, validate_constraints=False)
+            translations.append(row)
+    translation_model.objects.bulk_create(translations, batch_size=batch_size)
+
+    variants, stones, links = [], [], []
+    through = Product.materials.through
+    for product, item in zip(products, items, strict=True):
+        for variant in item.variants:
+            variant.product = product
+            variant.full_clean(
+                exclude=_VARIANT_FKS, validate_unique=False, validate_constraints=False
+            )
+            variants.append(variant)
+        for stone in item.stones:
+            stone.product = product
+            stone.full_clean(exclude=_STONE_FKS, validate_unique=False, validate_constraints=False)
+            stones.append(stone)
+        links += [through(product_id=product.pk, material_id=m.pk) for m in item.materials]
+    ProductVariant.objects.bulk_create(variants, batch_size=batch_size)
+    ProductGemstone.objects.bulk_create(stones, batch_size=batch_size)
+    through.objects.bulk_create(links, batch_size=batch_size)
+    catalog_changed()
+    return products

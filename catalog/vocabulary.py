@@ -7,13 +7,19 @@
 - The English keywords the Shopify import recognises in product types, tags and option values
   (`CATEGORY_BY_TYPE`, `METAL_KEYWORDS`, `OTHER_MATERIAL_KEYWORDS`, `GEM_KEYWORDS`), which the
   option labels also read.
+- The words shoppers type in a search, per language (`SHOPPER_METALS`, `SHOPPER_GEMSTONES`,
+  `SHOPPER_CATEGORIES`, `SHOPPER_COLOURS`, `COLOUR_MEANING`, `METAL_GROUPS`, `PURITY_WORDS`),
+  read from catalog/data/shopper_words.json: the search's query understanding reads them
+  (ai/search/lexicon.py names them), so the store has one jewelry vocabulary, not three.
 
 It imports only catalog's models (for the material kinds).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from .models import Material
 
@@ -685,3 +691,36 @@ GEM_KEYWORDS: dict[str, Term] = _with_plurals(
     },
     irregular={"rubies": "ruby"},
 )
+
+
+# =============================================================================================
+# Words shoppers type in a search, per language (catalog/data/shopper_words.json)
+# =============================================================================================
+# What a catalog's own Material, GemstoneType and Category names rarely say: "gold" for any
+# gold, "silver" for sterling silver, singulars, colloquial names ("ダイヤ", "钻"), colours and
+# the category nouns in each language. Each table maps language -> {phrase: key}; "*" applies to
+# every language. Keys are canonical: metals "yellow-gold", "white-gold", "rose-gold", "gold"
+# (any gold, see METAL_GROUPS), "platinum", "silver"; gemstones and categories by the slug a
+# catalog usually gives them (the demo catalog and the Shopify import use these). Phrases are
+# written folded (lower case, no accents), as the search folds a query. The file keeps the
+# tables' order, which the search's matching follows.
+
+_SHOPPER_WORDS = json.loads(
+    (Path(__file__).resolve().parent / "data" / "shopper_words.json").read_text(encoding="utf-8")
+)
+SHOPPER_METALS: dict[str, dict[str, str]] = _SHOPPER_WORDS["metals"]
+SHOPPER_GEMSTONES: dict[str, dict[str, str]] = _SHOPPER_WORDS["gemstones"]
+SHOPPER_CATEGORIES: dict[str, dict[str, str]] = _SHOPPER_WORDS["categories"]
+# Colours are boosts: they favour stones (and metals) of that colour without filtering.
+SHOPPER_COLOURS: dict[str, dict[str, str]] = _SHOPPER_WORDS["colours"]
+# What a colour means in a jewelry catalog: (gemstone keys, metal keys).
+COLOUR_MEANING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    colour: (tuple(meaning["gemstones"]), tuple(meaning["metals"]))
+    for colour, meaning in _SHOPPER_WORDS["colour_meaning"].items()
+}
+# Metal keys that stand for several catalog metals.
+METAL_GROUPS: dict[str, tuple[str, ...]] = {
+    key: tuple(members) for key, members in _SHOPPER_WORDS["metal_groups"].items()
+}
+# Purity marks typed by shoppers -> catalog Purity values.
+PURITY_WORDS: dict[str, str] = _SHOPPER_WORDS["purity_words"]

@@ -35,6 +35,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.images import product_images_create_bulk
 from catalog.models import (
     Category,
     Collection,
@@ -47,6 +48,13 @@ from catalog.models import (
     PublicationStatus,
 )
 from catalog.option_labels import option_labels_fill
+from catalog.services import (
+    NewProduct,
+    ProductText,
+    collection_set_products,
+    products_create_bulk,
+    translated_object_save,
+)
 from catalog.vocabulary import GEMS, LANGS, METALS, OTHER_MATERIALS
 from content.services import read_content_file, store_content_load
 from demo.images import _image_job, _render_all
@@ -99,12 +107,11 @@ class DemoContext:
 
 def _translate(obj, values: dict[str, dict[str, str]]) -> None:
     """Sets the given fields in every language and saves the object with its translations."""
-    for lang in LANGS:
-        obj.set_current_language(lang)
-        for field_name, value in values[lang].items():
-            setattr(obj, field_name, value)
-    obj.set_current_language(settings.LANGUAGE_CODE)
-    obj.save()
+    translated_object_save(
+        obj=obj,
+        texts={lang: values[lang] for lang in LANGS},
+        default_language=settings.LANGUAGE_CODE,
+    )
 
 
 def step_categories(ctx: DemoContext) -> dict[str, int]:
@@ -163,108 +170,79 @@ def step_products(ctx: DemoContext) -> dict[str, int]:
     ctx.plans = plan_catalog(products=ctx.products, seed=ctx.seed)
     now = ctx.now
     vendor = settings.SHOP_NAME
-    products = []
+    items = []
     for plan in ctx.plans:
         leaf_type = LEAVES[plan.design.leaf][1]
         has_sizes = plan.design.leaf in RING_LEAVES or plan.design.leaf == "chains"
-        products.append(
-            Product(
-                handle=plan.handle,
-                category=ctx.categories[plan.design.leaf],
-                vendor=vendor,
-                product_type=leaf_type,
-                tags=plan.tags,
-                status=plan.status,
-                is_featured=plan.featured,
-                option1_name="Metal",
-                option2_name=(
-                    ("Ring size" if plan.design.leaf in RING_LEAVES else "Length")
-                    if has_sizes
-                    else ""
-                ),
-                price_min=plan.price_min,
-                price_max=plan.price_max,
-                in_stock=plan.in_stock,
-            )
-        )
-    Product.objects.bulk_create(products, batch_size=500)
-    # auto_now_add stamps "now" on create: spread the dates over the past year afterwards so
-    # "new arrivals" and the new-season collection mean something.
-    for product, plan in zip(products, ctx.plans, strict=True):
+        # The catalog spreads over the past year, so "new arrivals" and the new-season
+        # collection mean something.
         created = now - timedelta(days=plan.age_days)
-        product.created_at = created
-        product.updated_at = created + timedelta(hours=2)
-        if plan.status == PublicationStatus.PUBLISHED:
-            product.published_at = created + timedelta(hours=1)
-        ctx.product_ids[plan.handle] = product.pk
-    Product.objects.bulk_update(
-        products, ["created_at", "updated_at", "published_at"], batch_size=500
-    )
-
-    translation_model = Product._parler_meta.root_model
-    translation_model.objects.bulk_create(
-        [
-            translation_model(
-                master_id=product.pk,
-                language_code=lang,
-                name=plan.texts[lang][0],
-                description=plan.texts[lang][1],
-                seo_title=plan.texts[lang][2],
-                seo_description=plan.texts[lang][3],
-            )
-            for product, plan in zip(products, ctx.plans, strict=True)
-            for lang in LANGS
-        ],
-        batch_size=500,
-    )
-    variants = [
-        ProductVariant(
-            product_id=product.pk,
-            sku=v.sku,
-            option1=v.option1,
-            option2=v.option2,
-            metal=ctx.metals[v.metal],
-            purity=v.purity,
-            ring_size=v.ring_size,
-            price=v.price,
-            compare_at_price=v.compare_at_price,
-            stock_quantity=v.stock,
-            weight_grams=v.weight,
-            position=v.position,
+        product = Product(
+            handle=plan.handle,
+            category=ctx.categories[plan.design.leaf],
+            vendor=vendor,
+            product_type=leaf_type,
+            tags=plan.tags,
+            status=plan.status,
+            is_featured=plan.featured,
+            option1_name="Metal",
+            option2_name=(
+                ("Ring size" if plan.design.leaf in RING_LEAVES else "Length") if has_sizes else ""
+            ),
+            created_at=created,
+            updated_at=created + timedelta(hours=2),
+            published_at=(
+                created + timedelta(hours=1) if plan.status == PublicationStatus.PUBLISHED else None
+            ),
         )
-        for product, plan in zip(products, ctx.plans, strict=True)
-        for v in plan.variants
-    ]
-    ProductVariant.objects.bulk_create(variants, batch_size=500)
-    # Option names and values in every language, from the catalog's vocabulary (imported
-    # here: option_labels reads this module's metal and gemstone tables).
+        slugs = dict.fromkeys(m for m, _p in plan.metals)
+        if plan.gem == "pearl":
+            slugs["pearl"] = None
+        items.append(
+            NewProduct(
+                product=product,
+                texts={lang: ProductText(*plan.texts[lang]) for lang in LANGS},
+                variants=[
+                    ProductVariant(
+                        sku=v.sku,
+                        option1=v.option1,
+                        option2=v.option2,
+                        metal=ctx.metals[v.metal],
+                        purity=v.purity,
+                        ring_size=v.ring_size,
+                        price=v.price,
+                        compare_at_price=v.compare_at_price,
+                        stock_quantity=v.stock,
+                        weight_grams=v.weight,
+                        position=v.position,
+                    )
+                    for v in plan.variants
+                ],
+                stones=[
+                    ProductGemstone(
+                        gemstone_type=ctx.gems[s.gem],
+                        count=s.count,
+                        carat=s.carat,
+                        colour=s.colour,
+                        clarity=s.clarity,
+                        cut=s.cut,
+                    )
+                    for s in plan.stones
+                ],
+                materials=[ctx.materials[slug] for slug in slugs],
+            )
+        )
+    products = products_create_bulk(items=items)
+    for product in products:
+        ctx.product_ids[product.handle] = product.pk
+    variants = [v for item in items for v in item.variants]
+    stones = [s for item in items for s in item.stones]
+    # Option names and values in every language, from the catalog's vocabulary.
     option_labels_fill(
         names=[p.option1_name for p in products] + [p.option2_name for p in products],
         values=[v.option1 for v in variants] + [v.option2 for v in variants],
         languages=LANGS,
     )
-    stones = [
-        ProductGemstone(
-            product_id=product.pk,
-            gemstone_type=ctx.gems[s.gem],
-            count=s.count,
-            carat=s.carat,
-            colour=s.colour,
-            clarity=s.clarity,
-            cut=s.cut,
-        )
-        for product, plan in zip(products, ctx.plans, strict=True)
-        for s in plan.stones
-    ]
-    ProductGemstone.objects.bulk_create(stones, batch_size=500)
-    through = Product.materials.through
-    links = []
-    for product, plan in zip(products, ctx.plans, strict=True):
-        slugs = dict.fromkeys(m for m, _p in plan.metals)
-        if plan.gem == "pearl":
-            slugs["pearl"] = None
-        links += [through(product_id=product.pk, material_id=ctx.materials[s].pk) for s in slugs]
-    through.objects.bulk_create(links, batch_size=500)
     published = sum(1 for p in ctx.plans if p.status == PublicationStatus.PUBLISHED)
     return {
         "products": len(products),
@@ -298,7 +276,7 @@ def step_images(ctx: DemoContext) -> dict[str, int]:
                     position=position,
                 )
             )
-    ProductImage.objects.bulk_create(rows, batch_size=500)
+    product_images_create_bulk(images=rows)
     return {"images": len(rows)}
 
 
@@ -349,8 +327,7 @@ def _collection_members(plans: list[ProductPlan]) -> dict[str, list[ProductPlan]
 
 def step_collections(ctx: DemoContext) -> dict[str, int]:
     members = _collection_members(ctx.plans)
-    through = Collection.products.through
-    links = []
+    entries = 0
     for position, (slug, names, descriptions) in enumerate(COLLECTIONS):
         collection = Collection.objects.filter(slug=slug).first() or Collection(slug=slug)
         collection.is_featured = True
@@ -362,13 +339,10 @@ def step_collections(ctx: DemoContext) -> dict[str, int]:
                 for i, lang in enumerate(LANGS)
             },
         )
-        collection.products.clear()
-        links += [
-            through(collection_id=collection.pk, product_id=ctx.product_ids[p.handle])
-            for p in members[slug]
-        ]
-    through.objects.bulk_create(links, batch_size=500)
-    return {"collections": len(COLLECTIONS), "collection entries": len(links)}
+        entries += collection_set_products(
+            collection=collection, product_ids=[ctx.product_ids[p.handle] for p in members[slug]]
+        )
+    return {"collections": len(COLLECTIONS), "collection entries": entries}
 
 
 def step_customers(ctx: DemoContext) -> dict[str, int]:

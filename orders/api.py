@@ -25,6 +25,7 @@ from shop.api import WriteThrottledAPIView
 from shop.language import request_language
 
 from . import selectors, services
+from .cart_session import cart_for_request
 from .models import CartLine, Order
 from .serializers import (
     CartLineCreateInput,
@@ -189,7 +190,7 @@ class CartLinesView(OrdersAPIView):
             variant = variants.filter(sku=data["sku"]).exclude(sku="").first()
         if variant is None:
             raise ApiError(_("No such product variant."), code="not_found", status_code=404)
-        cart = services.cart_get_or_create(user=request.user, session=request.session)
+        cart = cart_for_request(request)
         try:
             services.cart_add(cart=cart, variant=variant, quantity=data["quantity"])
         except services.CartError as error:

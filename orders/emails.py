@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import Order, OrderStatus
+from .models import Order, OrderStatus, ReturnRequest
 from .selectors import order_access_token, order_amounts
 
 logger = logging.getLogger(__name__)
@@ -167,8 +167,6 @@ def build_return_email(*, return_request, kind: str) -> EmailMultiAlternatives:
 def return_email_send(*, return_request_id: int, kind: str) -> bool:
     """Sends the e-mail for a decision still in force (a request approved then rejected before
     the e-mail went out gets no "approved" e-mail); returns whether it sent one."""
-    from .models import ReturnRequest
-
     wanted = {"return_approved": "approved", "return_refunded": "refunded"}[kind]
     return_request = (
         ReturnRequest.objects.select_related("order")

@@ -16,6 +16,9 @@ from django.conf import settings
 
 from shop.events import after_commit
 
+from . import emails
+from .services.cart import cart_delete_orphaned_guest_carts
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,24 +29,18 @@ logger = logging.getLogger(__name__)
     max_retries=5,
 )
 def send_order_email_task(order_id: int, kind: str) -> bool:
-    from .emails import order_email_send
-
-    return order_email_send(order_id=order_id, kind=kind)
+    return emails.order_email_send(order_id=order_id, kind=kind)
 
 
 @shared_task(name="orders.send_pending_emails", ignore_result=True)
 def send_pending_order_emails() -> int:
     """Celery beat: sends the order e-mails that could not be sent or queued; how many."""
-    from .emails import order_emails_send_pending
-
-    return order_emails_send_pending()
+    return emails.order_emails_send_pending()
 
 
 def _send_inline(order_id: int, kind: str) -> None:
-    from .emails import order_email_send
-
     try:
-        order_email_send(order_id=order_id, kind=kind)
+        emails.order_email_send(order_id=order_id, kind=kind)
     except Exception:
         # The order is placed and paid; the sweep sends the e-mail once the server is back.
         logger.exception("Could not send the %s e-mail of order %s", kind, order_id)
@@ -68,16 +65,12 @@ def queue_order_email(*, order, kind: str) -> None:
     max_retries=5,
 )
 def send_return_email_task(return_request_id: int, kind: str) -> bool:
-    from .emails import return_email_send
-
-    return return_email_send(return_request_id=return_request_id, kind=kind)
+    return emails.return_email_send(return_request_id=return_request_id, kind=kind)
 
 
 def _send_return_inline(return_request_id: int, kind: str) -> None:
-    from .emails import return_email_send
-
     try:
-        return_email_send(return_request_id=return_request_id, kind=kind)
+        emails.return_email_send(return_request_id=return_request_id, kind=kind)
     except Exception:
         # The decision is recorded; the shopper still sees it on their order page.
         logger.exception("Could not send the %s e-mail of return %s", kind, return_request_id)
@@ -95,8 +88,6 @@ def queue_return_email(*, return_request, kind: str) -> None:
 def cleanup_guest_carts() -> int:
     """Nightly (Celery beat): deletes guest bags whose session is gone (see
     orders.services.cart.cart_delete_orphaned_guest_carts); returns how many went."""
-    from .services.cart import cart_delete_orphaned_guest_carts
-
     deleted = cart_delete_orphaned_guest_carts()
     logger.info("Deleted %s guest bags whose session had ended", deleted)
     return deleted

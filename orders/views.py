@@ -19,6 +19,7 @@ from shop.language import request_language
 from shop.params import safe_next_url
 
 from . import selectors, services
+from .cart_session import cart_for_request
 from .forms import (
     AddressChangeForm,
     CartAddForm,
@@ -87,7 +88,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     )
     if variant is None:
         return _cart_add_failed(request, _("This product is not available."), next_url)
-    cart = services.cart_get_or_create(user=request.user, session=request.session)
+    cart = cart_for_request(request)
     try:
         services.cart_add(cart=cart, variant=variant, quantity=form.cleaned_data["quantity"])
     except services.CartError as error:

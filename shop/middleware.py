@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from .errors import request_too_large
 from .net import is_trusted_proxy, parse_address
 
 # Headers only a reverse proxy of ours may set; from anyone else they are dropped.
@@ -44,8 +45,6 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         if _content_length(request) > settings.SHOP_MAX_REQUEST_BYTES:
-            from .errors import request_too_large
-
             return request_too_large(request)
         return self.get_response(request)
 

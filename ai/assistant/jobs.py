@@ -8,8 +8,8 @@ The job kind is declared in ai/tasks.py.
 
 from __future__ import annotations
 
-from ai.jobs import job_start
 from ai.models import Job
+from shop.jobs import job_start
 
 from .training import train_assistant
 

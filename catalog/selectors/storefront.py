@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from ..cache import catalog_version as _catalog_version
 from ..models import (
     Category,
     Collection,
@@ -500,9 +501,7 @@ def search_products_simple(*, query: str, language: str) -> QuerySet[Product]:
 def catalog_version() -> int:
     """The catalog's version number, bumped by every catalog write (catalog/cache.py): other
     apps key what they cache from catalog data on it, so a write invalidates it at once."""
-    from ..cache import catalog_version as current
-
-    return current()
+    return _catalog_version()
 
 
 def product_states(ids: Iterable[int]) -> dict[int, tuple]:

@@ -18,7 +18,7 @@ from catalog.option_labels import option_texts_for_variants
 from shop.language import content_language
 
 from ..models import Cart, CartLine
-from ..selectors import CART_SESSION_KEY, guest_cart_id, product_display_name
+from ..selectors import product_display_name
 from ..signals import announce_line_added_to_bag
 from .errors import CartError, OutOfStock, ProductUnavailable
 
@@ -67,10 +67,15 @@ def _check_available(*, variant: ProductVariant, quantity: int) -> None:
         raise OutOfStock(_only_left_message(variant=variant))
 
 
-def cart_get_or_create(*, user=None, session=None) -> Cart:
-    """The shopper's cart, created on first use: a signed-in user's own, else the session's.
+def cart_get_or_create(
+    *, user=None, guest_cart_id: int | None = None, session_key: str | None = None
+) -> Cart:
+    """The shopper's cart, created on first use: a signed-in user's own, else a guest's.
 
-    A guest without a session gets one, so the cart survives to the next request.
+    A guest is known by plain values, never by the HTTP session (services do not take
+    request or session objects): `guest_cart_id`, the cart id the session remembers (None
+    when it remembers none), and `session_key`, the session's key, stored on a new cart. The
+    caller remembers the returned cart's id in the session (orders.cart_session does).
     """
     if user is not None and user.is_authenticated:
         cart = Cart.objects.filter(user=user).first()
@@ -81,19 +86,15 @@ def cart_get_or_create(*, user=None, session=None) -> Cart:
                 return Cart.objects.create(user=user)
         except IntegrityError:  # another request of the same user made it first
             return Cart.objects.get(user=user)
-    if session is None:
-        raise ValueError("A guest cart needs a session.")
-    cart_id = guest_cart_id(session)
-    if cart_id is not None:
-        cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+    if guest_cart_id is not None:
+        cart = Cart.objects.filter(pk=guest_cart_id, user__isnull=True).first()
         if cart is not None:
             return cart
-    if session.session_key is None:
-        session.save()
-    cart = Cart(session_key=session.session_key)
+    if not session_key:
+        raise ValueError("A guest cart needs a session key.")
+    cart = Cart(session_key=session_key)
     cart.full_clean()
     cart.save()
-    session[CART_SESSION_KEY] = cart.pk
     return cart
 
 

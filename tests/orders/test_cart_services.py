@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 
 from catalog.models import PublicationStatus
 from events.models import InteractionEvent
+from orders.cart_session import cart_for_request
 from orders.models import Cart, CartLine
 from orders.selectors import cart_for, cart_item_count, cart_summary
 from orders.services import (
@@ -26,19 +28,35 @@ from .conftest import cart_with
 pytestmark = pytest.mark.django_db
 
 
-def test_a_guest_gets_a_session_and_a_cart_on_first_add(ring):
+def test_a_guest_gets_a_session_and_a_cart_on_first_add(rf, ring):
     # Given a guest whose session was never saved
-    session = SessionStore()
-    assert session.session_key is None
+    request = rf.post("/")
+    request.user, request.session = AnonymousUser(), SessionStore()
+    assert request.session.session_key is None
 
     # When they add a ring
-    cart = cart_get_or_create(session=session)
+    cart = cart_for_request(request)
     cart_add(cart=cart, variant=ring, quantity=2)
 
-    # Then the session now has a key and finds the same cart with the ring
+    # Then the session now has a key and finds the same cart with the ring, on the next
+    # request too
+    session = request.session
     assert session.session_key
+    assert cart.session_key == session.session_key
     assert cart_for(session=session) == cart
     assert cart_item_count(session=session) == 2
+    assert cart_for_request(request) == cart
+
+
+def test_the_guest_cart_service_takes_plain_values_not_the_session():
+    # A guest known by the session's key gets a new cart; with its id, the same one again
+    cart = cart_get_or_create(guest_cart_id=None, session_key="k" * 32)
+    assert cart.session_key == "k" * 32 and cart.user is None
+    assert cart_get_or_create(guest_cart_id=cart.pk, session_key="k" * 32) == cart
+    # An id that is not a guest cart any more gives a new one; no key, no cart
+    assert cart_get_or_create(guest_cart_id=cart.pk + 1000, session_key="k" * 32) != cart
+    with pytest.raises(ValueError):
+        cart_get_or_create(guest_cart_id=None, session_key=None)
 
 
 def test_a_signed_in_customer_always_gets_the_same_cart(customer):

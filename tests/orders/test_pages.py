@@ -186,13 +186,14 @@ def test_the_header_count_comes_from_the_context_processor(rf, ring):
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.sessions.backends.db import SessionStore
 
+    from orders.cart_session import cart_for_request
     from orders.context_processors import cart
-    from orders.services import cart_add, cart_get_or_create
+    from orders.services import cart_add
 
     request = rf.get("/")
     request.user, request.session = AnonymousUser(), SessionStore()
     assert cart(request)["cart_item_count"] == 0
-    cart_add(cart=cart_get_or_create(session=request.session), variant=ring, quantity=3)
+    cart_add(cart=cart_for_request(request), variant=ring, quantity=3)
     assert cart(request)["cart_item_count"] == 3
 
 

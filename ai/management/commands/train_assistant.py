@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from ai.assistant.jobs import JOB_ASSISTANT_TRAIN
-from ai.jobs import job_run_here
 from ai.models import JobStatus
+from shop.jobs import job_run_here
 
 
 def _fmt(value) -> str:
