@@ -71,6 +71,15 @@ def test_seed_demo_creates_a_complete_multilingual_store(var_dir, settings):
     assert Category.objects.get(slug="engagement-rings").parent.slug == "rings"
     assert Category.objects.get(slug="chains").parent.slug == "necklaces"
 
+    # And a design set of five categories built from the demo's own pictures, ready to train
+    from demo.seed import DEMO_DESIGN_CATEGORIES, DEMO_DESIGN_SET
+    from design.models import DesignSet
+
+    design_set = DesignSet.objects.get(name=DEMO_DESIGN_SET)
+    labels = set(design_set.images.values_list("category", flat=True))
+    assert labels == set(DEMO_DESIGN_CATEGORIES)
+    assert all(image.product_image_id for image in design_set.images.all())
+
     # And every product, category and collection reads in all seven languages
     for model in (Product, Category, Collection):
         missing = model.objects.annotate(n=Count("translations")).exclude(n=len(LANGS))
