@@ -58,8 +58,11 @@ def quantize_int8(model, *, scheme: str = INT8_PER_CHANNEL):
 
     Only the encoder: the two heads (3 and 5 outputs) stay float32, as every weight of them
     moves a probability directly. `scheme` "per-channel" gives each output row of a weight
-    its own scale (bench/sentiment_speed.py: closer to float32 than one scale per tensor, at
-    the same speed); "per-tensor" is torch's default.
+    its own scale; "per-tensor" (torch's default, and what this scorer did before) one per
+    weight. bench/sentiment_speed.py, 2026-12-07, a fine-tuned model on 300 held-out reviews:
+    per-channel kept 93.7% of float32's labels and binary accuracy 0.925 against 0.929;
+    per-tensor 89.3% and 0.912 (heads quantised or not); both about 1.9 times as many reviews per
+    CPU-second as float32.
     """
     import torch
     from torch.ao.quantization import (
