@@ -18,7 +18,7 @@ from ai.sentiment.e5.finetune import (
     plan_batches,
     save_model,
 )
-from ai.sentiment.e5.inference import E5SentimentScorer
+from ai.sentiment.e5.inference import E5SentimentScorer, span_weights
 from ai.sentiment.e5.tokenizer import E5Tokenizer
 from ai.sentiment.e5.weights import E5File, ModelFileError, dequantize_q4_0
 
@@ -304,6 +304,61 @@ def test_a_saved_model_scores_the_same_when_loaded(tiny_scorer, model_file, tmp_
 
     texts = [text for text, _stars, _language in REVIEWS]
     assert np.allclose(loaded.predict_proba(texts), scorer.predict_proba(texts), atol=1e-5)
+
+
+def test_a_span_averages_the_tokens_whose_middle_is_inside_it():
+    # Tokens: <s> (0,0), "ab" (0,2), "cd" (2,4), " ef" (4,7), </s> (0,0).
+    offsets = [(0, 0), (0, 2), (2, 4), (4, 7), (0, 0)]
+
+    weights, counts = span_weights(offsets, [(0, 4), (4, 7), (10, 12)])
+
+    assert counts.tolist() == [2, 1, 0]
+    assert weights.tolist() == [
+        [0, 0.5, 0.5, 0, 0],
+        [0, 0, 0, 1, 0],  # " ef" has its middle (5.5) inside 4..7; "cd" (3.0) does not
+        [0, 0, 0, 0, 0],
+    ]
+
+
+def test_a_review_longer_than_max_length_is_cut_and_its_late_aspects_scored_apart(
+    tiny_scorer, model_file, tmp_path
+):
+    result, _scorer = tiny_scorer
+    save_model(result, tmp_path / "model.pt")
+    scorer = E5SentimentScorer.from_file(
+        tmp_path / "model.pt", model_file=model_file, quantize=False, max_length=12
+    )
+    widths = []
+    original = scorer.model.hidden_states
+    scorer.model.hidden_states = lambda ids, mask: (
+        widths.append(ids.shape[1]) or original(ids, mask)
+    )
+    text = "Lovely ring, I wear it every day and get compliments. The shipping was slow."
+    try:
+        (scored,) = scorer.score_texts([text])
+    finally:
+        del scorer.model.hidden_states
+
+    # The review's pass is cut to 12 tokens (</s> last); the shipping sentence lies past the
+    # cut, so it has a short pass of its own.
+    assert widths[0] == 12
+    assert len(widths) == 2 and widths[1] < 12
+    assert set(scored["aspects"]) == {"shipping"}
+
+
+def test_int8_quantises_the_encoder_and_keeps_the_heads_float(tiny_scorer, model_file, tmp_path):
+    import torch
+
+    result, _scorer = tiny_scorer
+    save_model(result, tmp_path / "model.pt")
+
+    quantized = E5SentimentScorer.from_file(tmp_path / "model.pt", model_file=model_file)
+
+    layer = quantized.model.encoder.encoder.layer[0].intermediate.dense
+    assert type(layer).__module__.startswith("torch.ao.nn.quantized.dynamic")
+    assert layer.weight().qscheme() == torch.per_channel_affine
+    assert type(quantized.model.sentiment) is torch.nn.Linear
+    assert type(quantized.model.stars) is torch.nn.Linear
 
 
 def test_int8_quantised_scoring_stays_close_to_float32(tiny_scorer, model_file, tmp_path):
