@@ -16,4 +16,6 @@ class DesignConfig(AppConfig):
     def ready(self) -> None:
         # Registers the job kinds (design.train, design.generate, ...) so the admin can start them
         # and the job sweep can send them; both modules import TensorFlow only inside the work.
-        from . import drafting, jobs  # noqa: F401
+        from . import drafting, jobs, receivers  # noqa: F401
+
+        receivers.connect()

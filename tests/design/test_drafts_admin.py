@@ -304,3 +304,24 @@ def test_the_change_form_edits_only_the_screening_fields(merchant_client, drafts
     assert draft.category == "rings"  # read-only
     html = merchant_client.get(url).content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt; idea" in html
+
+
+def test_a_deleted_draft_or_picture_takes_its_file_once_the_deletion_commits(
+    drafts, training_set, django_capture_on_commit_callbacks
+):
+    draft, picture = drafts[0], training_set.images.first()
+    storage = draft.image.storage
+    names = [draft.image.name, picture.image.name]
+    assert all(storage.exists(name) for name in names)
+
+    # A deletion that is rolled back keeps the files
+    with django_capture_on_commit_callbacks(execute=False) as rolled_back:
+        draft.delete()
+        picture.delete()
+    assert len(rolled_back) == 2
+    assert all(storage.exists(name) for name in names)
+
+    # Once it commits, the files go
+    for callback in rolled_back:
+        callback()
+    assert not any(storage.exists(name) for name in names)
