@@ -31,10 +31,12 @@ Steps and figures:
      conditional GAN and for the baseline, and of training vs held-out photos (the floor);
      the drafts are drawn per category in the held-out part's proportions (twice its counts);
    - spread: mean pairwise feature distance of drafts and of held-out photos;
-   - near copies: the share of drafts whose nearest training photo (cosine) is at least as
-     similar as a lightly altered copy of a training photo to it usually is (the 10th
-     percentile over every training photo: a shift of up to 2 pixels, brightness within 5%,
-     JPEG quality 85); the same share for held-out real photos, for scale.
+   - near copies: the share of drafts whose nearest training photo is at least as similar as
+     a lightly altered copy of a training photo is to it (a shift of up to 2 pixels, brightness
+     within 5%, JPEG quality 85), at the 10th percentile and the median of those similarities;
+     judged in the classifier's third conv block (centred cosine), because the penultimate
+     layer ignores what differs within a category (there, new real photos looked like copies);
+     the same shares for held-out real photos, for scale.
 Prints a Markdown table and writes results-<label>.json and sample grids (PNG) in --out.
 No FID: its Inception weights cannot be downloaded here (offline machine).
 """
