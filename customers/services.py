@@ -101,6 +101,33 @@ def user_register(
     return user
 
 
+def customers_create_bulk(*, customers: list[dict]) -> list[User]:
+    """Creates many customer accounts that cannot sign in (no usable password), in one query.
+
+    For stores filled in bulk (the demo's customers): each dict holds `email`, `first_name`,
+    `last_name` and optionally `date_joined`. E-mail addresses are normalised; one already in
+    use is skipped, so a second run adds nothing. Every row is validated before any is written.
+    """
+    existing = {email.lower() for email in User.objects.values_list("email", flat=True)}
+    users = []
+    for fields in customers:
+        email = normalize_email(fields["email"])
+        if email.lower() in existing:
+            continue
+        existing.add(email.lower())
+        user = User(
+            email=email,
+            first_name=(fields.get("first_name") or "").strip(),
+            last_name=(fields.get("last_name") or "").strip(),
+        )
+        if fields.get("date_joined") is not None:
+            user.date_joined = fields["date_joined"]
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"], validate_unique=False)
+        users.append(user)
+    return User.objects.bulk_create(users)
+
+
 def user_update_profile(
     *,
     user: User,

@@ -29,7 +29,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -57,6 +56,7 @@ from catalog.services import (
 )
 from catalog.vocabulary import GEMS, LANGS, METALS, OTHER_MATERIALS
 from content.services import read_content_file, store_content_load
+from customers.services import customers_create_bulk
 from demo.images import _image_job, _render_all
 from demo.plan import ProductPlan, _clip, _rng, plan_catalog
 from demo.reviews import seed_reviews
@@ -76,7 +76,7 @@ from demo.tables import (
 from design.models import DesignSet
 from design.services import design_set_add_catalog_images
 from events.demo_history import seed_history
-from shop.models import ExchangeRate
+from shop.money import exchange_rate_set
 
 # =============================================================================================
 # Steps writing to the database
@@ -159,7 +159,7 @@ def step_materials(ctx: DemoContext) -> dict[str, int]:
 
 def step_exchange_rates(ctx: DemoContext) -> dict[str, int]:
     for currency, rate in EXCHANGE_RATES.items():
-        ExchangeRate.objects.update_or_create(currency=currency, defaults={"rate": rate})
+        exchange_rate_set(currency=currency, rate=rate)
     return {"exchange rates": len(EXCHANGE_RATES)}
 
 
@@ -348,25 +348,19 @@ def step_collections(ctx: DemoContext) -> dict[str, int]:
 
 
 def step_customers(ctx: DemoContext) -> dict[str, int]:
-    user_model = get_user_model()
     rng = ctx.rng("customers")
-    existing = set(user_model.objects.values_list("email", flat=True))
-    users = []
-    for n, (first, last, local) in enumerate(CUSTOMERS):
-        email = f"{local}@{EMAIL_DOMAINS[n % len(EMAIL_DOMAINS)]}"
-        if email in existing:
-            continue
-        users.append(
-            user_model(
-                email=email,
-                first_name=first,
-                last_name=last,
-                # Demo shoppers cannot sign in; the merchant can impersonate none of them.
-                password=make_password(None),
-                date_joined=ctx.now - timedelta(days=rng.uniform(1, 400)),
-            )
-        )
-    user_model.objects.bulk_create(users)
+    # Demo shoppers cannot sign in (no usable password); a second run adds none twice.
+    users = customers_create_bulk(
+        customers=[
+            {
+                "email": f"{local}@{EMAIL_DOMAINS[n % len(EMAIL_DOMAINS)]}",
+                "first_name": first,
+                "last_name": last,
+                "date_joined": ctx.now - timedelta(days=rng.uniform(1, 400)),
+            }
+            for n, (first, last, local) in enumerate(CUSTOMERS)
+        ]
+    )
     return {"customers": len(users)}
 
 

@@ -194,3 +194,16 @@ def format_price(amount: Decimal, *, currency: str, language: str) -> str:
     """A base-currency amount shown in `currency` as a shopper in `language` expects it."""
     converted, currency = convert_price(amount, currency=currency)
     return format_money(converted, currency=currency, language=language)
+
+
+def exchange_rate_set(*, currency: str, rate: Decimal | str) -> ExchangeRate:
+    """Sets how many units of `currency` one base unit buys (a new currency gets a row).
+
+    Validated like the admin's form (a three-letter code, a positive rate); the cached rates
+    are dropped by the model's signal, so pages convert with the new rate at once.
+    """
+    row = ExchangeRate.objects.filter(currency=currency).first() or ExchangeRate(currency=currency)
+    row.rate = Decimal(str(rate))
+    row.full_clean(validate_unique=False)
+    row.save()
+    return row

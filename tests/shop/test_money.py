@@ -64,3 +64,26 @@ def test_yen_limits_are_whole_yen(rates):
 def test_an_unknown_rounding_is_refused(rates):
     with pytest.raises(ValueError):
         to_base(Decimal("1"), "EUR", rounding="nearest")  # type: ignore[arg-type]
+
+
+def test_exchange_rate_set_creates_updates_and_refuses_bad_values(db):
+    from django.core.exceptions import ValidationError
+
+    from shop.models import ExchangeRate
+    from shop.money import exchange_rate_set
+
+    cache.clear()
+    exchange_rate_set(currency="EUR", rate="0.90")
+    assert convert_price(Decimal("100.00"), currency="EUR")[0] == Decimal("90.00")
+
+    # A new rate replaces the old one and the cached rates with it
+    exchange_rate_set(currency="EUR", rate=Decimal("0.95"))
+    assert ExchangeRate.objects.get(currency="EUR").rate == Decimal("0.95")
+    assert convert_price(Decimal("100.00"), currency="EUR")[0] == Decimal("95.00")
+
+    # A code that is not ISO 4217's shape, or a rate that is not positive, is refused
+    for currency, rate in (("eur", "1"), ("EURO", "1"), ("GBP", "0"), ("GBP", "-1")):
+        with pytest.raises(ValidationError):
+            exchange_rate_set(currency=currency, rate=rate)
+    assert not ExchangeRate.objects.filter(currency="GBP").exists()
+    cache.clear()
