@@ -45,6 +45,7 @@ from .selectors import drafts_filtered, screening_grid
 from .training_admin import TrainModelMixin
 
 ADD_PICTURES_PERMISSION = "design.add_designimage"
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) hold
 GRID_LIMIT = 200  # pictures shown on a set's page; the picture list shows them all
 
 
@@ -422,8 +423,13 @@ class ScreenFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), ("1", _("Favourites")), ("0", _("Not favourites"))],
     )
-    model_version = forms.IntegerField(label=_("Model version"), required=False, min_value=1)
-    job = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Bounded like a database id: a larger number is a clear form error, not an overflow.
+    model_version = forms.IntegerField(
+        label=_("Model version"), required=False, min_value=1, max_value=MAX_ID
+    )
+    job = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def filters(self) -> dict:
         data = self.cleaned_data
