@@ -44,7 +44,7 @@ run: setup
 	@cat "$${SHOP_VAR_DIR:-var}/demo-login.txt" 2>/dev/null || true
 	@# The second worker takes only the training queue (fine-tuning the sentiment model, minutes
 	@# to half an hour), one job at a time, so the main worker's queue never waits behind it.
-	@# The third takes only the design queue (training the design GAN): the one process that
+	@# The third takes only the design queue (the design GAN: training runs and drafts): the one process that
 	@# imports TensorFlow, one job at a time.
 	@bash -c 'trap "kill 0" EXIT; \
 	  $(BIN)/celery -A shop worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 & \
@@ -60,7 +60,7 @@ worker: install
 training-worker: install
 	$(BIN)/celery -A shop worker -Q $${AI_SENTIMENT_TRAIN_QUEUE:-training} -n training@%h --loglevel=INFO --concurrency=1
 
-# The worker of the design queue (DESIGN_QUEUE: the design GAN's training, TensorFlow), by hand.
+# The worker of the design queue (DESIGN_QUEUE: the design GAN's training and drafts, TensorFlow), by hand.
 design-worker: install
 	$(BIN)/celery -A shop worker -Q $${DESIGN_QUEUE:-design} -n design@%h --loglevel=INFO --concurrency=1
 
