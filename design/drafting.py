@@ -203,6 +203,21 @@ def generate_drafts(
     return drafts
 
 
+def _store(
+    *, batch: DraftBatch, model_version: ModelVersion, job: Job | None, user_id: int | None
+) -> list[DesignDraft]:
+    """Stores one batch of a model's drafts beside the pictures of the set it learnt from."""
+    design_set = training_set(model_version)
+    return drafts_store(
+        batch=batch,
+        model_version=model_version,
+        design_set=design_set,
+        set_features=set_features(design_set) if design_set is not None else None,
+        job=job,
+        user=_user(user_id),
+    )
+
+
 def _model_of(draft: DesignDraft) -> ModelVersion:
     if draft.model_version_id is None:
         raise DraftError(_("The model that drew this draft no longer exists."))
@@ -233,8 +248,7 @@ def vary_draft(
         raise DraftError(_("This draft was drawn by a model with another latent size."))
     categories = [draft.category] * count
     images = draw(generator, categories=categories, latents=latents, progress=progress, total=count)
-    design_set = training_set(model_version)
-    return drafts_store(
+    return _store(
         batch=DraftBatch(
             images=images,
             latents=latents,
@@ -246,10 +260,8 @@ def vary_draft(
             parent=draft,
         ),
         model_version=model_version,
-        design_set=design_set,
-        set_features=set_features(design_set) if design_set is not None else None,
         job=job,
-        user=_user(user_id),
+        user_id=user_id,
     )
 
 
@@ -280,8 +292,7 @@ def interpolate_drafts(
         raise DraftError(str(exc)) from None
     categories = [first.category if i < steps / 2 else second.category for i in range(steps)]
     images = draw(generator, categories=categories, latents=latents, progress=progress, total=steps)
-    design_set = training_set(model_version)
-    return drafts_store(
+    return _store(
         batch=DraftBatch(
             images=images,
             latents=latents,
@@ -293,10 +304,8 @@ def interpolate_drafts(
             parent=first,
         ),
         model_version=model_version,
-        design_set=design_set,
-        set_features=set_features(design_set) if design_set is not None else None,
         job=job,
-        user=_user(user_id),
+        user_id=user_id,
     )
 
 

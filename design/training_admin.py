@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin import job_message_html, job_progress_html, job_status_html
 from shop.models import ACTIVE_JOB_STATUSES
 
 from .jobs import GAN_SIZES, TrainingError, design_training_start, sample_epochs, sample_grid_path
@@ -187,39 +188,15 @@ class DesignTrainingAdmin(admin.ModelAdmin):
     # --- columns --------------------------------------------------------------------------
     @admin.display(description=_("status"))
     def status(self, obj: DesignTraining) -> str:
-        if obj.job is None:
-            return "—"
-        return format_html(
-            '<span class="ai-job-status ai-job-status--{}" data-job-status-for="{}">{}</span>',
-            obj.job.status,
-            obj.job.pk,
-            obj.job.get_status_display(),
-        )
+        return job_status_html(obj.job) if obj.job is not None else "—"
 
     @admin.display(description=_("progress"))
     def progress_bar(self, obj: DesignTraining) -> str:
-        job = obj.job
-        if job is None:
-            return "—"
-        return format_html(
-            '<div class="ai-progress" data-job-progress data-job-id="{id}" data-status="{status}"'
-            ' data-progress-url="{url}">'
-            '<div class="ai-progress__track" role="progressbar" aria-valuemin="0"'
-            ' aria-valuemax="100" aria-valuenow="{value}" aria-label="{label}">'
-            '<div class="ai-progress__bar" style="width: {value}%"></div></div>'
-            '<span class="ai-progress__text">{value}%</span></div>',
-            id=job.pk,
-            status=job.status,
-            url=reverse("admin:shop_job_progress", args=[job.pk]),
-            value=job.progress,
-            label=_("Progress of job %(id)s") % {"id": job.pk},
-        )
+        return job_progress_html(obj.job) if obj.job is not None else "—"
 
     @admin.display(description=_("message"))
     def message(self, obj: DesignTraining) -> str:
-        if obj.job is None:
-            return "—"
-        return format_html('<span data-job-message-for="{}">{}</span>', obj.job.pk, obj.job.message)
+        return job_message_html(obj.job) if obj.job is not None else "—"
 
     def _grids(self, obj: DesignTraining, epochs: list[int], width: int) -> str:
         if not epochs:

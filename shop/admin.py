@@ -88,6 +88,37 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     search_fields = ("currency",)
 
 
+# A job's status, progress bar and message as the job list shows them; other admins that show a
+# job (a design training run) use the same markup, which static/js/job_progress.js keeps live.
+def job_status_html(job: Job) -> str:
+    return format_html(
+        '<span class="ai-job-status ai-job-status--{}" data-job-status-for="{}">{}</span>',
+        job.status,
+        job.pk,
+        job.get_status_display(),
+    )
+
+
+def job_progress_html(job: Job) -> str:
+    return format_html(
+        '<div class="ai-progress" data-job-progress data-job-id="{id}" data-status="{status}"'
+        ' data-progress-url="{url}">'
+        '<div class="ai-progress__track" role="progressbar" aria-valuemin="0"'
+        ' aria-valuemax="100" aria-valuenow="{value}" aria-label="{label}">'
+        '<div class="ai-progress__bar" style="width: {value}%"></div></div>'
+        '<span class="ai-progress__text">{value}%</span></div>',
+        id=job.pk,
+        status=job.status,
+        url=reverse("admin:shop_job_progress", args=[job.pk]),
+        value=job.progress,
+        label=_("Progress of job %(id)s") % {"id": job.pk},
+    )
+
+
+def job_message_html(job: Job) -> str:
+    return format_html('<span data-job-message-for="{}">{}</span>', job.pk, job.message)
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
     list_display = (
@@ -168,32 +199,15 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, job: Job) -> str:
-        return format_html(
-            '<span class="ai-job-status ai-job-status--{}" data-job-status-for="{}">{}</span>',
-            job.status,
-            job.pk,
-            job.get_status_display(),
-        )
+        return job_status_html(job)
 
     @admin.display(description=_("progress"), ordering="progress")
     def progress_bar(self, job: Job) -> str:
-        return format_html(
-            '<div class="ai-progress" data-job-progress data-job-id="{id}" data-status="{status}"'
-            ' data-progress-url="{url}">'
-            '<div class="ai-progress__track" role="progressbar" aria-valuemin="0"'
-            ' aria-valuemax="100" aria-valuenow="{value}" aria-label="{label}">'
-            '<div class="ai-progress__bar" style="width: {value}%"></div></div>'
-            '<span class="ai-progress__text">{value}%</span></div>',
-            id=job.pk,
-            status=job.status,
-            url=reverse("admin:shop_job_progress", args=[job.pk]),
-            value=job.progress,
-            label=_("Progress of job %(id)s") % {"id": job.pk},
-        )
+        return job_progress_html(job)
 
     @admin.display(description=_("message"))
     def message_text(self, job: Job) -> str:
-        return format_html('<span data-job-message-for="{}">{}</span>', job.pk, job.message)
+        return job_message_html(job)
 
     @admin.display(description=_("duration"))
     def duration_text(self, job: Job) -> str:

@@ -5,11 +5,11 @@ is activated only if it beats the model in use on the same eval examples."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from ai.assistant.jobs import JOB_ASSISTANT_TRAIN
 from ai.models import JobStatus
 from shop.jobs import job_run_here
+from shop.progress import percent_progress_bar
 
 
 def _fmt(value) -> str:
@@ -45,25 +45,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        bar = tqdm(
-            total=100,
-            unit="%",
-            file=self.stderr._out,
-            disable=options["verbosity"] == 0,
-            dynamic_ncols=True,
-            delay=0.5,
-        )
-
-        def progress(done: int, total: int, message: str = "") -> None:
-            bar.n = min(100, int(done * 100 / total)) if total else 0
-            if message:
-                bar.set_description_str(message, refresh=False)
-            bar.refresh()
-
-        try:
+        with percent_progress_bar(
+            stream=self.stderr._out, enabled=options["verbosity"] != 0
+        ) as progress:
             job = job_run_here(kind=JOB_ASSISTANT_TRAIN, progress=progress)
-        finally:
-            bar.close()
         if job.status != JobStatus.SUCCEEDED:
             error_lines = (job.error or "").strip().splitlines()
             raise CommandError(

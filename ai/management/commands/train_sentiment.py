@@ -6,12 +6,12 @@ admin; the new version is activated only if it beats the model in use on the hel
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from ai.sentiment.backends import TRAINING_BACKENDS, SentimentBackendError
 from ai.sentiment.jobs import training_job_kind
 from shop.jobs import job_run_here
 from shop.models import JobStatus
+from shop.progress import percent_progress_bar
 
 
 def _fmt(value) -> str:
@@ -40,25 +40,10 @@ class Command(BaseCommand):
             kind = training_job_kind(options.get("backend"))
         except SentimentBackendError as exc:
             raise CommandError(str(exc)) from exc
-        bar = tqdm(
-            total=100,
-            unit="%",
-            file=self.stderr._out,
-            disable=options["verbosity"] == 0,
-            dynamic_ncols=True,
-            delay=0.5,
-        )
-
-        def progress(done: int, total: int, message: str = "") -> None:
-            bar.n = min(100, int(done * 100 / total)) if total else 0
-            if message:
-                bar.set_description_str(message, refresh=False)
-            bar.refresh()
-
-        try:
+        with percent_progress_bar(
+            stream=self.stderr._out, enabled=options["verbosity"] != 0
+        ) as progress:
             job = job_run_here(kind=kind, progress=progress)
-        finally:
-            bar.close()
         if job.status != JobStatus.SUCCEEDED:
             error_lines = (job.error or "").strip().splitlines()
             raise CommandError(

@@ -9,7 +9,6 @@ Without --set, the only set there is (or the command says which sets there are).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
 from design.jobs import (
     GAN_SIZES,
@@ -22,6 +21,7 @@ from design.jobs import (
 from design.models import DesignSet, DesignTraining
 from shop.jobs import job_run_here
 from shop.models import JobStatus
+from shop.progress import percent_progress_bar
 
 
 class Command(BaseCommand):
@@ -77,27 +77,12 @@ class Command(BaseCommand):
             )
         except TrainingError as exc:
             raise CommandError(str(exc)) from exc
-        bar = tqdm(
-            total=100,
-            unit="%",
-            file=self.stderr._out,
-            disable=options["verbosity"] == 0,
-            dynamic_ncols=True,
-            delay=0.5,
-        )
-
-        def progress(done: int, total: int, message: str = "") -> None:
-            bar.n = min(100, int(done * 100 / total)) if total else 0
-            if message:
-                bar.set_description_str(message, refresh=False)
-            bar.refresh()
-
-        try:
+        with percent_progress_bar(
+            stream=self.stderr._out, enabled=options["verbosity"] != 0
+        ) as progress:
             job = job_run_here(
                 kind=JOB_DESIGN_TRAIN, params=training_params(training), progress=progress
             )
-        finally:
-            bar.close()
         DesignTraining.objects.filter(pk=training.pk).update(job=job)
         if job.status != JobStatus.SUCCEEDED:
             error_lines = (job.error or "").strip().splitlines()
