@@ -531,8 +531,14 @@ CELERY_TASK_ROUTES = {
 # FineTuneConfig: epochs, batch_size, max_length, layers, threads, checkpoint_every, seed...),
 # as JSON, e.g. AI_SENTIMENT_FINETUNE='{"epochs": 2, "threads": 1}'.
 AI_SENTIMENT_FINETUNE = env.json("AI_SENTIMENT_FINETUNE", default={})
-# Score with int8 dynamic quantisation of a fine-tuned e5 model: about 1.7 times as fast, but
-# it lost up to 0.038 binary accuracy in the benchmark (the issue allows 0.01), so off.
+# The numeric precision a fine-tuned e5 model scores in (the scoring job, in the worker):
+# "auto" (bfloat16 on a CPU with bfloat16 matrix units, AMX or AVX512-BF16, float32 elsewhere:
+# shop/hardware.py), "float32", "bfloat16" or "int8" (dynamic quantisation). bfloat16 scored
+# about 2.6 times as many reviews per second as float32 on the benchmark machine, with labels
+# within 0.01 of it (docs/benchmarks.md, "Sentiment"); int8 was 1.7 times as fast but lost up
+# to 0.038 binary accuracy.
+AI_SENTIMENT_PRECISION = env.str("AI_SENTIMENT_PRECISION", default="auto")
+# The older switch: true asks for int8 when AI_SENTIMENT_PRECISION is "auto".
 AI_SENTIMENT_INT8 = env.bool("AI_SENTIMENT_INT8", default=False)
 # Shop assistant (issue 14): the intent model's files, the trained versions and the built-in
 # model (fitted on the shipped examples at first use, cached here under a key of the data and

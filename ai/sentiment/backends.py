@@ -183,19 +183,32 @@ def load_artifact(path: str | Path, *, backend: str = BACKEND_NGRAM):
         ) from exc
 
 
-def load_e5_artifact(path: str | Path, *, quantize: bool | None = None):
-    """A fine-tuned e5 model (e5.finetune.save_model) as an E5SentimentScorer (torch: workers).
+def scoring_precision() -> str:
+    """How a fine-tuned e5 model scores: AI_SENTIMENT_PRECISION, "auto" resolved for this CPU.
 
-    int8 dynamic quantisation when AI_SENTIMENT_INT8 is on (off by default: it cost up to
-    0.038 binary accuracy in the benchmark).
+    "auto" is bfloat16 on a processor with bfloat16 matrix units (AMX / AVX512-BF16: about 2.6
+    times float32's reviews per second, labels within 0.01 of float32: docs/benchmarks.md) and
+    float32 elsewhere; AI_SENTIMENT_INT8 (the older switch) still asks for int8.
     """
+    from shop.hardware import resolve_precision
+
+    from .e5.inference import BFLOAT16, FLOAT32, INT8
+
+    setting = getattr(settings, "AI_SENTIMENT_PRECISION", "auto") or "auto"
+    if setting == "auto" and getattr(settings, "AI_SENTIMENT_INT8", False):
+        return INT8
+    return resolve_precision(setting, allowed=(FLOAT32, BFLOAT16, INT8))
+
+
+def load_e5_artifact(path: str | Path, *, precision: str | None = None):
+    """A fine-tuned e5 model (e5.finetune.save_model) as an E5SentimentScorer (torch: workers),
+    scoring in `precision` (default: scoring_precision())."""
     from .e5.inference import E5SentimentScorer
     from .e5.weights import ModelFileError
 
-    if quantize is None:
-        quantize = bool(getattr(settings, "AI_SENTIMENT_INT8", False))
     try:
-        return E5SentimentScorer.from_file(Path(path), quantize=quantize)
+        precision = precision or scoring_precision()
+        return E5SentimentScorer.from_file(Path(path), precision=precision)
     except (OSError, ValueError, EOFError, RuntimeError, KeyError, ModelFileError) as exc:
         raise SentimentBackendError(
             f"The fine-tuned sentiment model {path} cannot be loaded: {exc}"
@@ -240,7 +253,10 @@ def get_scorer(*, fresh: bool = False):
     if key == "builtin":
         return builtin_model()
     if _active.get("backend") == BACKEND_E5:
-        key = f"{key}:int8={bool(getattr(settings, 'AI_SENTIMENT_INT8', False))}"
+        try:
+            key = f"{key}:{scoring_precision()}"
+        except ValueError as exc:  # a misspelt AI_SENTIMENT_PRECISION: said, not a 500
+            raise SentimentBackendError(str(exc)) from exc
     scorer = _cache.get(key)
     if scorer is None:
         with _lock:

@@ -163,7 +163,7 @@ def finetune_sentiment(
 
     artifact = folder / MODEL_FILE
     save_model(result, artifact)
-    # Measured as it will score: loaded from its file, int8 when AI_SENTIMENT_INT8 is on.
+    # Measured as it will score: loaded from its file, in the store's scoring precision.
     new_scorer = load_e5_artifact(artifact)
     texts = [_review_input(example) for example in test]
     truth = [label_for_stars(example.stars) for example in test]

@@ -202,13 +202,15 @@ def test_a_small_language_gets_a_larger_share_than_its_count():
 
 
 # --- fine-tuning -------------------------------------------------------------------------------
-def test_fine_tuning_lowers_the_loss_and_repeats_for_a_seed(model_file):
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_fine_tuning_lowers_the_loss_and_repeats_for_a_seed(model_file, precision):
     progress = []
+    config = tiny_config(precision=precision)
 
     first = fine_tune(
-        examples(), tiny_config(), model_file=model_file, progress=lambda *a: progress.append(a)
+        examples(), config, model_file=model_file, progress=lambda *a: progress.append(a)
     )
-    again = fine_tune(examples(), tiny_config(), model_file=model_file)
+    again = fine_tune(examples(), config, model_file=model_file)
 
     assert first.steps == 24
     assert np.mean(first.losses[-4:]) < np.mean(first.losses[:4]) * 0.7
@@ -216,8 +218,11 @@ def test_fine_tuning_lowers_the_loss_and_repeats_for_a_seed(model_file):
     assert progress[-1][:2] == (24, 24)
 
 
-def test_a_stopped_run_resumes_from_its_checkpoint_to_the_same_weights(model_file, tmp_path):
-    config = tiny_config(epochs=4)  # 12 steps, checkpoints every 4
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_a_stopped_run_resumes_from_its_checkpoint_to_the_same_weights(
+    model_file, tmp_path, precision
+):
+    config = tiny_config(epochs=4, precision=precision)  # 12 steps, checkpoints every 4
     whole = fine_tune(examples(), config, model_file=model_file)
 
     stopped = fine_tune(
@@ -264,7 +269,9 @@ def test_the_rule_keeps_the_widest_margin_that_costs_no_macro_f1():
 # --- scoring -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def tiny_scorer(model_file, tokenizer):
-    result = fine_tune(examples(), tiny_config(epochs=2), model_file=model_file)
+    result = fine_tune(
+        examples(), tiny_config(epochs=2, precision="float32"), model_file=model_file
+    )
     return result, E5SentimentScorer(result.model, tokenizer, max_length=64)
 
 
@@ -352,7 +359,9 @@ def test_int8_quantises_the_encoder_and_keeps_the_heads_float(tiny_scorer, model
     result, _scorer = tiny_scorer
     save_model(result, tmp_path / "model.pt")
 
-    quantized = E5SentimentScorer.from_file(tmp_path / "model.pt", model_file=model_file)
+    quantized = E5SentimentScorer.from_file(
+        tmp_path / "model.pt", model_file=model_file, quantize=True
+    )
 
     layer = quantized.model.encoder.encoder.layer[0].intermediate.dense
     assert type(layer).__module__.startswith("torch.ao.nn.quantized.dynamic")
@@ -365,8 +374,37 @@ def test_int8_quantised_scoring_stays_close_to_float32(tiny_scorer, model_file, 
     result, scorer = tiny_scorer
     save_model(result, tmp_path / "model.pt")
 
-    quantized = E5SentimentScorer.from_file(tmp_path / "model.pt", model_file=model_file)
+    quantized = E5SentimentScorer.from_file(
+        tmp_path / "model.pt", model_file=model_file, quantize=True
+    )
 
     texts = [text for text, _stars, _language in REVIEWS]
     assert quantized.quantized
     assert np.abs(quantized.predict_proba(texts) - scorer.predict_proba(texts)).max() < 0.05
+
+
+def test_bfloat16_scoring_stays_close_to_float32_and_keeps_the_weights_float(
+    tiny_scorer, model_file, tmp_path
+):
+    import torch
+
+    result, scorer = tiny_scorer
+    save_model(result, tmp_path / "model.pt")
+
+    half = E5SentimentScorer.from_file(
+        tmp_path / "model.pt", model_file=model_file, precision="bfloat16"
+    )
+
+    texts = [text for text, _stars, _language in REVIEWS]
+    assert half.describe()["precision"] == "bfloat16" and not half.quantized
+    assert half.model.sentiment.weight.dtype == torch.float32  # autocast: weights stay float32
+    assert np.abs(half.predict_proba(texts) - scorer.predict_proba(texts)).max() < 0.05
+    scored = half.score_texts(["Beautiful ring. The clasp broke and shipping was slow!"])
+    assert set(scored[0]["aspects"]) == {"quality", "shipping"}
+
+
+def test_an_unknown_precision_is_refused(tiny_scorer):
+    result, scorer = tiny_scorer
+
+    with pytest.raises(ValueError, match="precision"):
+        E5SentimentScorer(result.model, scorer.tokenizer, precision="float8")

@@ -111,6 +111,9 @@ def _fresh_sentiment(settings, tmp_path):
     settings.AI_SENTIMENT_BACKEND = "e5-finetune"
     settings.AI_SENTIMENT_FINETUNE = dict(TINY)
     settings.AI_SENTIMENT_INT8 = False
+    # float32: the loaded model must score exactly as the trained one (bfloat16 is tested in
+    # tests/ai/test_sentiment_e5.py).
+    settings.AI_SENTIMENT_PRECISION = "float32"
     backends.clear_cache()
     yield
     backends.clear_cache()
@@ -240,6 +243,12 @@ def test_the_activated_artifact_is_served_and_an_equal_rerun_stays_inactive(
     assert scored["scorer"] == "e5-finetuned"
     assert scored["scored"] == len(rated_reviews)
     assert Review.objects.exclude(sentiment="").count() == len(rated_reviews)
+    settings.AI_SENTIMENT_PRECISION = "bfloat16"
+    assert backends.get_scorer().precision == "bfloat16"
+    settings.AI_SENTIMENT_PRECISION = "bf17"
+    with pytest.raises(backends.SentimentBackendError, match="bf17"):
+        backends.get_scorer()
+    settings.AI_SENTIMENT_PRECISION = "auto"
     settings.AI_SENTIMENT_INT8 = True
     assert backends.get_scorer().quantized
 

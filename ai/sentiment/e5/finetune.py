@@ -26,7 +26,9 @@ The run:
   `checkpoint_every` steps, atomically) ends with the same weights as one never stopped;
 - `progress(done, total, message)` is called after every step (the store's JobReporter);
 - a validation share (stratified by language and stars) chooses the decision rule
-  (`DecisionRule.choose`) and is measured at the end.
+  (`DecisionRule.choose`) and is measured at the end;
+- `precision` "auto" trains under bfloat16 autocast on a CPU with bfloat16 matrix units
+  (shop.hardware; the weights, AdamW's state and the loss stay float32), float32 elsewhere.
 
 No Django here: phase B's training job calls `fine_tune(...)` with the store's reviews.
 """
@@ -57,9 +59,16 @@ from .classifier import (  # noqa: F401
     review_input,
     three_class_probabilities,
 )
-from .inference import E5SentimentScorer
+from .inference import BFLOAT16, FLOAT32, E5SentimentScorer
 
 CHECKPOINT = "checkpoint.pt"
+
+
+def training_precision(config: FineTuneConfig) -> str:
+    """float32 or bfloat16: the config's `precision`, "auto" resolved for this CPU."""
+    from shop.hardware import resolve_precision
+
+    return resolve_precision(config.precision, allowed=(FLOAT32, BFLOAT16))
 
 
 def split_validation(examples: Sequence[Example], share: float, seed: int):
@@ -203,6 +212,7 @@ def fine_tune(
     from .weights import E5File
 
     config = config or FineTuneConfig()
+    bfloat16 = training_precision(config) == BFLOAT16
     if config.threads:
         torch.set_num_threads(config.threads)
     report = progress or (lambda done, total, message="": None)
@@ -280,11 +290,12 @@ def fine_tune(
         for start in range(0, len(batch), config.micro_batch):
             rows = batch[start : start + config.micro_batch]
             input_ids, mask = pad_batch([token_ids[i] for i in rows], tokenizer.pad)
-            sentiment_logits, star_logits = model(input_ids, mask)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
+                sentiment_logits, star_logits = model(input_ids, mask)
             loss = torch.nn.functional.cross_entropy(
-                sentiment_logits, labels[rows], reduction="sum"
+                sentiment_logits.float(), labels[rows], reduction="sum"
             ) + config.star_weight * torch.nn.functional.cross_entropy(
-                star_logits, star_labels[rows], reduction="sum"
+                star_logits.float(), star_labels[rows], reduction="sum"
             )
             (loss / len(batch)).backward()
             batch_loss += float(loss.detach()) / len(batch)
@@ -300,7 +311,13 @@ def fine_tune(
     model.eval()
     rule, table, measured = DecisionRule(), [], {}
     if step == total_steps and validation:
-        scorer = E5SentimentScorer(model, tokenizer, rule=rule, max_length=config.max_length)
+        scorer = E5SentimentScorer(
+            model,
+            tokenizer,
+            rule=rule,
+            max_length=config.max_length,
+            precision=BFLOAT16 if bfloat16 else FLOAT32,
+        )
         probabilities, star_probabilities = scorer.probabilities(
             [review_input(e.title, e.text) for e in validation]
         )

@@ -4,10 +4,13 @@
   tokens, so short reviews are not padded to the length of long ones (bench/sentiment_speed.py:
   1.65 times as many reviews per second as batches in the order given, int8, same run).
   A review longer than `max_length` tokens is cut there (its last token stays </s>).
-- `quantize=True` runs the encoder's linear layers with int8 dynamic quantisation
-  (quantize_int8: weights int8 per output channel, activations quantised on the fly); the two
-  heads stay float32. bench/sentiment_speed.py measures its speed and its agreement with
-  float32 in the same run; AI_SENTIMENT_INT8 turns it on for the store.
+- `precision`: "float32"; "bfloat16" runs the encoder under torch's bfloat16 autocast (matrix
+  products in bfloat16 on the processor's AMX / AVX512-BF16 units, layer norms and softmax in
+  float32; the pooled vector and the two heads in float32); "int8" (or `quantize=True`) runs
+  the encoder's linear layers with int8 dynamic quantisation (quantize_int8: weights int8 per
+  output channel, activations quantised on the fly), heads float32. bench/sentiment_speed.py
+  measures each one's speed and agreement with float32 in the same run; AI_SENTIMENT_PRECISION
+  chooses for the store ("auto": bfloat16 where the CPU has it, shop.hardware).
 - Aspects (aspects.py: keyword lists, sentence by sentence) are scored from the same hidden
   states as the review: a sentence that mentions an aspect is pooled over its own tokens of the
   review's pass and read by the same heads, so aspects cost no second pass of the encoder.
@@ -49,6 +52,8 @@ def sentence_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+FLOAT32, BFLOAT16, INT8 = "float32", "bfloat16", "int8"
+PRECISIONS = (FLOAT32, BFLOAT16, INT8)
 INT8_PER_CHANNEL = "per-channel"
 INT8_PER_TENSOR = "per-tensor"
 
@@ -120,11 +125,16 @@ class E5SentimentScorer:
         quantize: bool = False,
         int8_scheme: str = INT8_PER_CHANNEL,
         attention: str = "",
+        precision: str = FLOAT32,
     ):
         import torch
 
         if threads:
             torch.set_num_threads(threads)
+        precision = INT8 if quantize else precision
+        if precision not in PRECISIONS:
+            raise ValueError(f"Unknown precision {precision!r}: one of {', '.join(PRECISIONS)}.")
+        quantize = precision == INT8
         model.eval()
         if quantize:
             model = quantize_int8(model, scheme=int8_scheme)
@@ -137,10 +147,11 @@ class E5SentimentScorer:
         self.max_length = max_length
         self.batch_tokens = batch_tokens
         self.quantized = quantize
+        self.precision = precision
         self.int8_scheme = int8_scheme if quantize else ""
 
     @classmethod
-    def from_file(cls, path, *, model_file=None, threads: int = 0, quantize: bool = True, **kw):
+    def from_file(cls, path, *, model_file=None, threads: int = 0, quantize: bool = False, **kw):
         from .tokenizer import E5Tokenizer
         from .weights import E5File
 
@@ -189,7 +200,10 @@ class E5SentimentScorer:
         with torch.inference_mode():
             for rows in self._batches(lengths):
                 input_ids, mask = pad_batch([encoded[i].ids for i in rows], self.tokenizer.pad)
-                hidden = self.model.hidden_states(input_ids, mask)
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
+                    hidden = self.model.hidden_states(input_ids, mask)
+                # Pooling and the heads in float32 (the bfloat16 states are only rounded).
+                hidden = hidden.float()
                 pooled = self.model.pool(hidden, mask)
                 pieces, owners = [pooled], []
                 if spans_per_review is not None:
@@ -299,10 +313,15 @@ class E5SentimentScorer:
             )
         return results
 
+    @property
+    def bfloat16(self) -> bool:
+        return self.precision == BFLOAT16
+
     def describe(self) -> dict:
         return {
             "kind": self.name,
             "quantized": self.quantized,
+            "precision": self.precision,
             "rule": {"margin": self.rule.margin},
         }
 
