@@ -118,6 +118,9 @@ def main() -> None:
     parser.add_argument("--e5-bucket-size", type=int, default=0)
     parser.add_argument("--e5-threads", type=int, default=2, help="torch threads to score")
     parser.add_argument("--e5-train-threads", type=int, default=2)
+    parser.add_argument(
+        "--e5-precision", default="auto", help="training: auto, float32 or bfloat16"
+    )
     parser.add_argument("--e5-layers", type=int, default=0, help="fewer layers (a smoke run)")
     parser.add_argument("--limit", type=int, default=0, help="test reviews per language (smoke)")
     parser.add_argument("--e5-checkpoints", default="", help="folder: resume a killed run")

@@ -62,6 +62,7 @@ def run_e5(args, train, train_languages, tests, languages) -> dict:
             seed=seed,
             threads=args.e5_train_threads,
             layers=args.e5_layers or None,
+            precision=args.e5_precision,
         )
         started = time.perf_counter()
         cpu_started = time.process_time()
@@ -114,6 +115,13 @@ def run_e5(args, train, train_languages, tests, languages) -> dict:
             rule=result.rule,
             max_length=config.max_length,
             quantize=True,
+        )
+        scorers["bfloat16"] = E5SentimentScorer(
+            result.model,
+            tokenizer,
+            rule=result.rule,
+            max_length=config.max_length,
+            precision="bfloat16",
         )
         for kind, scorer in scorers.items():
             for language in languages:
@@ -171,7 +179,7 @@ def compare_speed(e5_report: dict, combined, sample) -> dict:
 def print_e5(report: dict, baseline: dict | None) -> None:
     seeds = report["seeds"]
     languages = list(next(iter(seeds.values()))["languages"])
-    print("\nmultilingual-e5-small fine-tuned (per seed; float32 / int8):\n")
+    print("\nmultilingual-e5-small fine-tuned (per seed; float32 / bfloat16 / int8):\n")
     header = "| seed | metric | " + " | ".join(languages) + " |"
     print(header)
     print("| --- | --- |" + " ---: |" * len(languages))
@@ -187,6 +195,7 @@ def print_e5(report: dict, baseline: dict | None) -> None:
         for key, title in metrics:
             cells = " | ".join(
                 f"{seed_report['languages'][lang]['float32'][key]}"
+                f" / {seed_report['languages'][lang]['bfloat16'][key]}"
                 f" / {seed_report['languages'][lang]['int8'][key]}"
                 for lang in languages
             )

@@ -62,6 +62,10 @@ VARIANTS: dict[str, dict] = {
     "int8-eager": {"quantize": True, "attention": "eager"},
     "int8-1thread": {"quantize": True, "threads": 1},
     "float-1thread": {"threads": 1},
+    # bfloat16 autocast (the store's "auto" on a CPU with AMX / AVX512-BF16).
+    "bfloat16": {"precision": "bfloat16"},
+    "bfloat16-1thread": {"precision": "bfloat16", "threads": 1},
+    "bfloat16-len128": {"precision": "bfloat16", "max_length": 128},
 }
 DEFAULT_VARIANTS = ",".join(VARIANTS)
 
