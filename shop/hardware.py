@@ -22,18 +22,22 @@ FLOAT32 = "float32"
 BFLOAT16 = "bfloat16"
 
 
-@functools.cache
-def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> frozenset[str]:
-    """The processor's feature flags (Linux); empty where /proc/cpuinfo cannot be read."""
-    try:
-        text = Path(cpuinfo).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return frozenset()
-    for line in text.splitlines():
+def parse_cpu_flags(cpuinfo_text: str) -> frozenset[str]:
+    """The feature flags in the text of a /proc/cpuinfo (whole words: the first "flags" line)."""
+    for line in cpuinfo_text.splitlines():
         name, _, value = line.partition(":")
         if name.strip() in ("flags", "Features"):
             return frozenset(value.split())
     return frozenset()
+
+
+@functools.cache
+def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> frozenset[str]:
+    """The processor's feature flags (Linux); empty where /proc/cpuinfo cannot be read."""
+    try:
+        return parse_cpu_flags(Path(cpuinfo).read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return frozenset()
 
 
 def has_fast_bfloat16(flags: frozenset[str] | None = None) -> bool:
