@@ -26,8 +26,9 @@ from collections import Counter
 import numpy as np
 from django.conf import settings
 
+from . import dictionaries
 from .lexical import STOPWORDS
-from .text import is_cjk, stem, words
+from .text import is_cjk, stem, tokens, words
 
 logger = logging.getLogger(__name__)
 
@@ -85,12 +86,14 @@ def segment(run: str, *, language: str) -> list[str]:
 
 
 def load_segmenters() -> None:
-    """For the warm-up: load both dictionaries now rather than in a shopper's request."""
+    """For the warm-up: load both segmenters' dictionaries and the bilingual dictionary now
+    rather than in a shopper's request."""
     try:
         _jieba()
         _janome()
     except ImportError as exc:
         logger.warning("No CJK segmenter: %s", exc)
+    dictionaries.load()
 
 
 def _catalog_words(snapshot) -> list[str]:
@@ -135,17 +138,53 @@ def catalog_vectors(snapshot, embedder) -> tuple[list[str], np.ndarray]:
     return found
 
 
-def english_for(words_: list[str], *, snapshot, embedder) -> dict[str, tuple[str, ...]]:
-    """{query word: index terms of the catalog words it means}, for the words clearly near one."""
+def _catalog_terms(snapshot) -> frozenset[str]:
+    """The index terms of the catalog's default-language text (names, descriptions, tags):
+    a product may say "leather" in its description only."""
+    key = "catalog-terms"
+    found = snapshot.memo.get(key)
+    if found is None:
+        postings = snapshot.lexical.postings.get(settings.LANGUAGE_CODE, {})
+        found = snapshot.memo[key] = frozenset(postings)
+    return found
+
+
+def dictionary_terms(word: str, *, language: str, snapshot) -> tuple[str, ...]:
+    """Index terms of the catalog words a bilingual dictionary gives for the word: a gloss
+    counts when every word of it is a word of the catalog's English text ("皮革" -> leather;
+    "贝壳" -> shell, not "mother of pearl" unless the catalog says "mother")."""
+    catalog = _catalog_terms(snapshot)
+    out: list[str] = []
+    for gloss in dictionaries.glosses(word, language):
+        terms = [term for term in tokens(gloss) if term not in STOPWORDS]
+        if terms and all(term in catalog for term in terms):
+            out.extend(terms)
+    return tuple(dict.fromkeys(out))
+
+
+def english_for(
+    words_: list[str], *, snapshot, embedder, language: str = ""
+) -> dict[str, tuple[str, ...]]:
+    """{query word: index terms of the catalog words it means}: a bilingual dictionary's
+    glosses that the catalog's names hold (see dictionary_terms), else the catalog words the
+    encoder finds clearly near."""
     words_ = [word for word in dict.fromkeys(words_) if word]
     if not words_:
         return {}
+    out: dict[str, tuple[str, ...]] = {}
+    if dictionaries.available(language):
+        for word in words_:
+            terms = dictionary_terms(word, language=language, snapshot=snapshot)
+            if terms:
+                out[word] = terms
+        words_ = [word for word in words_ if word not in out]
+        if not words_:
+            return out
     vocabulary, vectors = catalog_vectors(snapshot, embedder)
     if not vocabulary:
-        return {}
+        return out
     queries = np.asarray(embedder.embed(words_, batch_size=64), dtype=np.float32)
     similarity = queries @ vectors.T
-    out: dict[str, tuple[str, ...]] = {}
     for word, row in zip(words_, similarity, strict=True):
         best = float(row.max())
         if best < MIN_COSINE or best - float(np.median(row)) < MIN_GAP:
