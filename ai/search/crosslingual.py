@@ -19,6 +19,7 @@ loaded on first use only, and particles (の, 的...) are dropped, so "蝶のヘ
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 from collections import Counter
@@ -97,22 +98,30 @@ def load_segmenters() -> None:
 
 
 def _catalog_words(snapshot) -> list[str]:
-    """Distinct default-language name words, most frequent first; a word that is only the
-    start of a more frequent one ("whit" of "white": titles cut short) is left out."""
+    """Distinct default-language words, those of the names first, then those of the
+    descriptions and tags, each most frequent first; a word that is only the start of a more
+    frequent one ("whit" of "white": titles cut short) is left out."""
+
+    def usable(word: str) -> bool:
+        return word.isalpha() and len(word) >= MIN_WORD_LENGTH and word not in STOPWORDS
+
     counts: Counter = Counter()
     for name in snapshot.names.get(settings.LANGUAGE_CODE, ()):
-        seen = {
-            word
-            for word, cjk in words(name)
-            if not cjk and word.isalpha() and len(word) >= MIN_WORD_LENGTH and word not in STOPWORDS
-        }
-        counts.update(seen)
-    ordered = sorted(counts, key=lambda word: (-counts[word], word))[:MAX_WORDS]
+        counts.update({word for word, cjk in words(name) if not cjk and usable(word)})
+    ordered = sorted(counts, key=lambda word: (-counts[word], word))
+    described = {
+        word: count
+        for word, count in getattr(snapshot, "text_words", {}).items()
+        if word not in counts and usable(word)
+    }
+    ordered += sorted(described, key=lambda word: (-described[word], word))
+    ordered = ordered[:MAX_WORDS]
+    counts.update(described)
     keep = set(ordered)
     by_prefix = sorted(keep)
     out = []
     for word in ordered:
-        i = by_prefix.index(word)
+        i = bisect.bisect_left(by_prefix, word)
         longer = by_prefix[i + 1] if i + 1 < len(by_prefix) else ""
         if longer.startswith(word) and counts[longer] > counts[word]:
             continue
@@ -183,7 +192,10 @@ def english_for(
     vocabulary, vectors = catalog_vectors(snapshot, embedder)
     if not vocabulary:
         return out
-    queries = np.asarray(embedder.embed(words_, batch_size=64), dtype=np.float32)
+    # German nouns are written capitalised and the encoder knows them so ("Leder" -> leather
+    # 0.92, "leder" 0.63): the query's words arrive lower-cased (text.normalise).
+    typed = [word[:1].upper() + word[1:] if language == "de" else word for word in words_]
+    queries = np.asarray(embedder.embed(typed, batch_size=64), dtype=np.float32)
     similarity = queries @ vectors.T
     for word, row in zip(words_, similarity, strict=True):
         best = float(row.max())

@@ -19,7 +19,7 @@ from ai.index.indexer import reindex_products
 from ai.search import crosslingual, dictionaries
 from ai.search import snapshot as search_snapshot
 from ai.search.crosslingual import segment
-from catalog.models import Material
+from catalog.models import Category, Material
 from tests.factories import CategoryFactory, MaterialFactory, ProductFactory
 
 
@@ -218,3 +218,24 @@ def test_only_glosses_whose_words_the_catalog_holds_count(retail_shop, cedict):
     assert crosslingual.dictionary_terms("贝壳", language="zh-hans", snapshot=snapshot) == ()
     assert crosslingual.dictionary_terms("坠", language="zh-hans", snapshot=snapshot) == ("drop",)
     assert crosslingual.dictionary_terms("革", language="zh-hans", snapshot=snapshot) == ()
+
+
+def test_a_word_only_a_description_holds_is_found_through_the_encoder(retail_shop, use_embedder):
+    anchor = ProductFactory(
+        handle="anchor-bracelet",
+        name="Anchor Bracelet",
+        description="<p>A braided leather cord with a small anchor.</p>",
+        category=Category.objects.get(slug="bracelets"),
+        variants=[{"price": Decimal("12.00")}],
+    )
+    reindex_products(embedder=use_embedder)
+    search_snapshot.clear_cache()
+    snapshot, _fresh = search_snapshot.current_or_stale(backend=get_embedder().name)
+    vocabulary = crosslingual._catalog_words(snapshot)
+
+    # The names' words first, then the description's ("leather" is in no name)
+    assert vocabulary.index("bracelet") < vocabulary.index("leather")
+    # German "Leder", typed capitalised as German nouns are (the query arrives lower-cased)
+    result = services.search_products("Leder", language="de")
+    assert result.product_ids[0] == anchor.pk
+    assert "leather" in result.matched_terms
