@@ -5,11 +5,12 @@ its titles; a shopper types "Herz", "verre", "蝴蝶". The built-in tables know 
 metals, gemstones and colours, not every word a title may hold, and growing them by hand
 never ends. Instead each query word that neither the tables nor the lexical index know is
 compared, with the multilingual encoder the search already loads, with the distinct words
-of the catalog's default-language product names, and the nearest one is searched too when
-it is clearly near: cosine at least MIN_COSINE and at least MIN_GAP above the median word
-(measured on a 326-product English-only catalog: "Herz" -> heart 0.82 against a median of
-0.33, "蝴蝶" -> butterfly 0.90/0.23; a wrong nearest word such as "cuir" -> strap 0.53 or
-"صدف" -> tassel 0.74/0.47 stays out).
+of the catalog's default-language product names (then of its descriptions and tags), and the
+nearest one is searched too when it is clearly near: cosine at least MIN_COSINE and at least
+MIN_GAP above the median word (measured on a 326-product English-only catalog: "Herz" ->
+heart 0.82 against a median of 0.33, "蝴蝶" -> butterfly 0.90/0.23; a wrong nearest word such
+as "صدف" -> tassel 0.74/0.47 stays out). A bilingual dictionary, where one is installed
+(ai.search.dictionaries: Chinese, Japanese), is asked first.
 
 Chinese and Japanese queries have no spaces: the part of a query the tables did not match is
 cut into words by jieba (Chinese) and janome (Japanese, with its bundled dictionary), both
@@ -175,7 +176,7 @@ def english_for(
     words_: list[str], *, snapshot, embedder, language: str = ""
 ) -> dict[str, tuple[str, ...]]:
     """{query word: index terms of the catalog words it means}: a bilingual dictionary's
-    glosses that the catalog's names hold (see dictionary_terms), else the catalog words the
+    glosses that the catalog's text holds (see dictionary_terms), else the catalog words the
     encoder finds clearly near."""
     words_ = [word for word in dict.fromkeys(words_) if word]
     if not words_:
