@@ -333,7 +333,9 @@ def _word_hints(parsed: ParsedQuery, recognised: list[Recognised], snapshot, lex
     ]
     if unknown:
         try:
-            found = crosslingual.english_for(unknown, snapshot=snapshot, embedder=get_embedder())
+            found = crosslingual.english_for(
+                unknown, snapshot=snapshot, embedder=get_embedder(), language=parsed.language
+            )
         except EmbeddingBackendError as exc:
             logger.warning("No word look-up without the encoder: %s", exc)
             found = {}

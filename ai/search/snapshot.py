@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,7 +44,7 @@ from catalog.models import (
 from shop.events import after_commit
 
 from .lexical import LexicalIndex
-from .text import normalise
+from .text import normalise, words
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,10 @@ class Snapshot:
     purities: dict[str, np.ndarray]  # Purity value -> (n,) bool
     names: dict[str, list[str]]  # language -> product name per position ("" when none)
     lexical: LexicalIndex
+    # Words of the default language's descriptions and tags (the part the index reads) ->
+    # how many products use them: the words ai.search.crosslingual may map a query word to
+    # besides the names' ("leather" is often in a description only).
+    text_words: dict[str, int] = field(default_factory=dict)
     categories: dict[int, Term] = field(default_factory=dict)
     metal_terms: dict[int, Term] = field(default_factory=dict)
     gemstone_terms: dict[int, Term] = field(default_factory=dict)
@@ -383,6 +387,7 @@ def load(signature: tuple) -> Snapshot:
         texts[positions[pk]] = per_language
 
     names = {language: [""] * n for language in languages}
+    text_words: Counter = Counter()
     purity_labels = {value: str(label) for value, label in Purity.choices}
 
     def documents():
@@ -419,6 +424,10 @@ def load(signature: tuple) -> Snapshot:
                         + " ".join(product_skus.get(position, ()))
                     )
                     fields.append((extra, DESCRIPTION_WEIGHT))
+                    described = (fields[1][0] if text is not None else "") + " " + tags[position]
+                    text_words.update(
+                        {word for word, cjk in words(described) if not cjk and word.isalpha()}
+                    )
                 yield language, position, fields
 
     lexical = LexicalIndex.build(n, documents())
@@ -435,6 +444,7 @@ def load(signature: tuple) -> Snapshot:
         purities=purities,
         names=names,
         lexical=lexical,
+        text_words=dict(text_words),
         categories=categories,
         metal_terms=metal_terms,
         gemstone_terms=gemstone_terms,
