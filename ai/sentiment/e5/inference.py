@@ -25,7 +25,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .classifier import LABELS, DecisionRule, load_model, three_class_probabilities
+from .classifier import (
+    LABELS,
+    DecisionRule,
+    FineTuneConfig,
+    build_tokenizer,
+    model_from_saved,
+    read_saved_model,
+    three_class_probabilities,
+)
 from .tokenizer import Encoded
 
 
@@ -142,6 +150,10 @@ class E5SentimentScorer:
             model.encoder.set_attn_implementation(attention)
         self.model = model
         self.tokenizer = tokenizer
+        # A Hugging Face base model (hf.HFTokenizer) is named in the scoring job's result.
+        self.base_model = getattr(tokenizer, "name_or_path", "")
+        if self.base_model:
+            self.name = "hf-finetuned"
         self.rule = rule or DecisionRule()
         # Reviews longer than this many tokens are cut (the tokenizer may allow more).
         self.max_length = max_length
@@ -152,17 +164,20 @@ class E5SentimentScorer:
 
     @classmethod
     def from_file(cls, path, *, model_file=None, threads: int = 0, quantize: bool = False, **kw):
-        from .tokenizer import E5Tokenizer
         from .weights import E5File
 
-        if model_file is None:
+        saved = read_saved_model(path)
+        if FineTuneConfig(**saved["config"]).base_model:
+            # A Hugging Face base model: its config and tokenizer come from its name or path.
+            model_file = None
+        elif model_file is None:
             from .encoder import open_model_file
 
             model_file = open_model_file()
         elif not isinstance(model_file, E5File):
             model_file = E5File(model_file)
-        model, config, rule = load_model(path, model_file=model_file)
-        tokenizer = E5Tokenizer(model_file, max_length=config.max_length)
+        model, config, rule = model_from_saved(saved, model_file=model_file)
+        tokenizer = build_tokenizer(config, model_file)
         return cls(
             model,
             tokenizer,
@@ -247,7 +262,6 @@ class E5SentimentScorer:
     def score_texts(self, texts: list[str], *, aspects: bool = True) -> list[dict]:
         """[{"label", "score", "probabilities", "aspects"}] per text, as scoring.score_texts."""
         from ..aspects import aspects_mentioned, label_for_score, split_sentences
-        from .tokenizer import QUERY_PREFIX
 
         texts = [str(text or "") for text in texts]
         if not texts:
@@ -263,7 +277,8 @@ class E5SentimentScorer:
                 ):
                     found = aspects_mentioned(sentence)
                     if found and start >= 0:
-                        shift = len(QUERY_PREFIX)
+                        # Offsets are into the prefixed text ("query: " for e5, none else).
+                        shift = len(self.tokenizer.prefix)
                         spans[review].append((start + shift, end + shift))
                         mentions.append(_Mention(review, found, (start, end), sentence))
         encoded = self.tokenizer.encode_batch(normalized, normalized=True)
@@ -322,6 +337,7 @@ class E5SentimentScorer:
             "kind": self.name,
             "quantized": self.quantized,
             "precision": self.precision,
+            **({"base_model": self.base_model} if self.base_model else {}),
             "rule": {"margin": self.rule.margin},
         }
 

@@ -28,6 +28,9 @@ class Encoded:
 
 
 class E5Tokenizer:
+    # What encode_batch puts before each text by default (its offsets count it).
+    prefix = QUERY_PREFIX
+
     def __init__(self, model_file: E5File, *, max_length: int = 512):
         from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, processors
 
