@@ -182,7 +182,8 @@ AUGMENTATIONS = ("colour", "translation", "cutout")
 
 
 def parse_augment_policy(policy: str) -> tuple[str, ...]:
-    """ "colour,translation,cutout" (the paper's full policy) or any part of it, in that order."""
+    """The parts of "colour,translation,cutout" (the paper's full policy) a policy names, in
+    that order; an unknown or empty policy is a ValueError."""
     chosen = tuple(part.strip() for part in policy.split(",") if part.strip())
     unknown = set(chosen) - set(AUGMENTATIONS)
     if unknown or not chosen:
