@@ -16,40 +16,50 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 
+from design.gan.precision import resolve_precision
+
 LATENT_DIM = 128
 
 
-def _generator(size: int) -> tf.keras.Model:
+def _generator(size: int, dtype: str | None = None) -> tf.keras.Model:
+    """dtype: the hidden layers' Keras policy (None: float32); the picture layer is float32."""
     layers = tf.keras.layers
     steps = int(np.log2(size)) - 2  # 4 -> size
     width = 64 * 2 ** (steps - 1)
     model = tf.keras.Sequential([tf.keras.Input((LATENT_DIM,))])
-    model.add(layers.Dense(4 * 4 * width, use_bias=False))
-    model.add(layers.BatchNormalization())
-    model.add(layers.ReLU())
-    model.add(layers.Reshape((4, 4, width)))
+    model.add(layers.Dense(4 * 4 * width, use_bias=False, dtype=dtype))
+    model.add(layers.BatchNormalization(dtype=dtype))
+    model.add(layers.ReLU(dtype=dtype))
+    model.add(layers.Reshape((4, 4, width), dtype=dtype))
     for _ in range(steps - 1):
         width //= 2
-        model.add(layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False))
-        model.add(layers.BatchNormalization())
-        model.add(layers.ReLU())
-    model.add(layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh"))
+        model.add(
+            layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False, dtype=dtype)
+        )
+        model.add(layers.BatchNormalization(dtype=dtype))
+        model.add(layers.ReLU(dtype=dtype))
+    model.add(
+        layers.Conv2DTranspose(3, 4, strides=2, padding="same", activation="tanh", dtype="float32")
+    )
     return model
 
 
-def _discriminator(size: int) -> tf.keras.Model:
+def _discriminator(size: int, dtype: str | None = None) -> tf.keras.Model:
+    """dtype as in _generator; the logit (what the loss sees) is float32."""
     layers = tf.keras.layers
     steps = int(np.log2(size)) - 2
     model = tf.keras.Sequential([tf.keras.Input((size, size, 3))])
     width = 64
     for step in range(steps):
-        model.add(layers.Conv2D(width, 4, strides=2, padding="same", use_bias=step == 0))
+        model.add(
+            layers.Conv2D(width, 4, strides=2, padding="same", use_bias=step == 0, dtype=dtype)
+        )
         if step:
-            model.add(layers.BatchNormalization())
-        model.add(layers.LeakyReLU(0.2))
+            model.add(layers.BatchNormalization(dtype=dtype))
+        model.add(layers.LeakyReLU(0.2, dtype=dtype))
         width *= 2
-    model.add(layers.Flatten())
-    model.add(layers.Dense(1))
+    model.add(layers.Flatten(dtype="float32"))
+    model.add(layers.Dense(1, dtype="float32"))
     return model
 
 
@@ -76,12 +86,19 @@ def train_baseline(
     batch_size: int = 32,
     seed: int = 0,
     log: Callable[[str], None] = print,
+    precision: str = "auto",
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[Baseline, dict]:
-    """Trains for `seconds` of wall-clock time (whole steps; the epoch in progress stops when the
-    time is up). Returns the generator and {epochs, steps, seconds}."""
+    """Trains for `seconds` of `clock` (wall-clock time; time.process_time for CPU seconds), in
+    whole steps: the epoch in progress stops when the time is up. Returns the generator and
+    {epochs, steps, seconds, precision}. `precision` as the store's GAN's
+    (design.gan.precision): the same arithmetic lever for both, so the equal-time comparison
+    stays fair."""
+    precision = resolve_precision(precision)
+    dtype = None if precision == "float32" else precision
     tf.keras.utils.set_random_seed(seed)
     size = images.shape[1]
-    generator, discriminator = _generator(size), _discriminator(size)
+    generator, discriminator = _generator(size, dtype), _discriminator(size, dtype)
     g_opt = tf.keras.optimizers.Adam(2e-4, beta_1=0.5)
     d_opt = tf.keras.optimizers.Adam(2e-4, beta_1=0.5)
     bce = tf.keras.losses.BinaryCrossentropy(from_logits=True)
@@ -117,6 +134,7 @@ def train_baseline(
     data = images.astype("float32") / 127.5 - 1.0
     rng = np.random.default_rng(seed)
     start = time.monotonic()
+    clock0 = clock()
     epochs = steps = 0
     done = False
     while not done:
@@ -124,7 +142,7 @@ def train_baseline(
         for first in range(0, len(order) - batch_size + 1, batch_size):
             d_loss, g_loss = step(tf.constant(data[order[first : first + batch_size]]))
             steps += 1
-            if time.monotonic() - start >= seconds:
+            if clock() - clock0 >= seconds:
                 done = True
                 break
         else:
@@ -138,4 +156,5 @@ def train_baseline(
         "epochs": epochs,
         "steps": steps,
         "seconds": round(elapsed, 1),
+        "precision": precision,
     }

@@ -45,7 +45,9 @@ TRAIN_OPTIONS = {
     "beta_2",
     "ema_decay",
     "diff_augment_on",
+    "diff_augment_policy",
     "spectral_norm",
+    "precision",
 }
 
 
@@ -269,6 +271,8 @@ def train_design_model(
             "g_loss": result["g_loss"],
             "seconds": result["seconds"],
             "seconds_per_epoch": result["seconds_per_epoch"],
+            # What "auto" became on this machine (bfloat16 or float32).
+            "precision": result["precision"],
             "resumed_from_epoch": result["resumed_from_epoch"],
             "pictures": len(images),
             "pictures_per_category": dict(sorted(per_category.items())),

@@ -366,8 +366,12 @@ DESIGN_GAN_SIZE = env.int("DESIGN_GAN_SIZE", default=64)
 DESIGN_GAN_EPOCHS = env.int("DESIGN_GAN_EPOCHS", default=40)
 DESIGN_GAN_BATCH_SIZE = env.int("DESIGN_GAN_BATCH_SIZE", default=32)
 # Training options changed from the defaults of design.gan.training.train_gan (channels,
-# latent_dim, lr_g, lr_d, beta_1, beta_2, ema_decay, diff_augment_on, spectral_norm), as JSON,
-# e.g. DESIGN_GAN_OPTIONS='{"channels": 128, "lr_d": 4e-4}'; recorded on the model version.
+# latent_dim, lr_g, lr_d, beta_1, beta_2, ema_decay, diff_augment_on, diff_augment_policy,
+# spectral_norm, precision), as JSON, e.g. DESIGN_GAN_OPTIONS='{"channels": 128, "lr_d": 4e-4}';
+# recorded on the model version. diff_augment_policy: the DiffAugment parts used, from
+# "colour,translation,cutout" (the default). precision: "auto" (the default: bfloat16 mixed
+# precision on a CPU with bfloat16 hardware, /proc/cpuinfo flag amx_bf16 or avx512_bf16,
+# float32 elsewhere), "float32" or "mixed_bfloat16"; the model version's metrics say which.
 DESIGN_GAN_OPTIONS = env.json("DESIGN_GAN_OPTIONS", default={})
 # Design drafts (design.drafting): a draft whose nearest training picture is at least this similar
 # (cosine of design.similarity's features, 0-1) is flagged a near copy on the screening page.

@@ -27,6 +27,8 @@ import keras
 import tensorflow as tf  # the design worker alone loads this module
 from keras import layers
 
+from .precision import resolve_precision
+
 SIZES = (16, 32, 64, 128)
 
 
@@ -78,50 +80,79 @@ class GanConfig:
         return asdict(self)
 
 
-def build_generator(config: GanConfig) -> keras.Model:
-    """latent (+ category embedding) -> 4x4 -> upsampling conv blocks -> tanh RGB in [-1, 1]."""
+def _policy(precision: str) -> str | None:
+    """The Keras dtype policy of the hidden layers: None (Keras' float32) or "mixed_bfloat16"
+    (bfloat16 arithmetic, float32 weights, so the optimisers, the EMA and the checkpoints stay
+    float32). The layers that end a network stay float32 (see the builders)."""
+    precision = resolve_precision(precision)
+    return None if precision == "float32" else precision
+
+
+def build_generator(config: GanConfig, precision: str = "float32") -> keras.Model:
+    """latent (+ category embedding) -> 4x4 -> upsampling conv blocks -> tanh RGB in [-1, 1].
+
+    Under mixed precision the last convolution and its tanh run in float32: the pictures (and
+    what D, DiffAugment and the saved drafts see) keep float32's 24-bit steps, not bfloat16's 8."""
+    dtype = _policy(precision)
     latent = keras.Input(shape=(config.latent_dim,), name="latent")
     inputs = [latent]
     x = latent
     if config.conditional:
         label = keras.Input(shape=(), dtype="int32", name="category")
         inputs.append(label)
-        embedded = layers.Embedding(config.num_classes, config.embed_dim, name="category_embed")(
-            label
-        )
-        x = layers.Concatenate()([latent, embedded])
+        embedded = layers.Embedding(
+            config.num_classes, config.embed_dim, name="category_embed", dtype=dtype
+        )(label)
+        x = layers.Concatenate(dtype=dtype)([latent, embedded])
     start = config.channels_at(0)
-    x = layers.Dense(4 * 4 * start, use_bias=False)(x)
-    x = layers.Reshape((4, 4, start))(x)
-    x = layers.BatchNormalization(momentum=0.9)(x)
-    x = layers.ReLU()(x)
+    x = layers.Dense(4 * 4 * start, use_bias=False, dtype=dtype)(x)
+    x = layers.Reshape((4, 4, start), dtype=dtype)(x)
+    # Keras normalises bfloat16 inputs in float32 inside BatchNormalization.
+    x = layers.BatchNormalization(momentum=0.9, dtype=dtype)(x)
+    x = layers.ReLU(dtype=dtype)(x)
     for level in range(1, config.blocks + 1):
-        x = layers.UpSampling2D(interpolation="nearest")(x)
-        x = layers.Conv2D(config.channels_at(level), 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=0.9)(x)
-        x = layers.ReLU()(x)
-    x = layers.Conv2D(3, 3, padding="same", activation="tanh", name="rgb")(x)
+        x = layers.UpSampling2D(interpolation="nearest", dtype=dtype)(x)
+        x = layers.Conv2D(
+            config.channels_at(level), 3, padding="same", use_bias=False, dtype=dtype
+        )(x)
+        x = layers.BatchNormalization(momentum=0.9, dtype=dtype)(x)
+        x = layers.ReLU(dtype=dtype)(x)
+    x = layers.Conv2D(3, 3, padding="same", activation="tanh", name="rgb", dtype="float32")(x)
     return keras.Model(inputs, x, name="generator")
 
 
-def _sn(layer: layers.Layer, config: GanConfig) -> layers.Layer:
-    return layers.SpectralNormalization(layer) if config.spectral_norm else layer
+def _sn(layer: layers.Layer, config: GanConfig, dtype: str | None) -> layers.Layer:
+    # The wrapper's power iteration reads the float32 kernel variable, so sigma and the
+    # normalised kernel are computed in float32 whatever the layer's compute dtype.
+    return layers.SpectralNormalization(layer, dtype=dtype) if config.spectral_norm else layer
 
 
-def build_discriminator(config: GanConfig) -> keras.Model:
-    """Strided conv blocks down to 4x4, summed features phi(x); the output is a score (hinge)."""
+def build_discriminator(config: GanConfig, precision: str = "float32") -> keras.Model:
+    """Strided conv blocks down to 4x4, summed features phi(x); the output is a score (hinge).
+
+    Under mixed precision the convolutions run in bfloat16; the pooled features are cast to
+    float32 and the score, the projection and their sum (what the hinge loss sees) are float32."""
+    dtype = _policy(precision)
     image = keras.Input(shape=(config.size, config.size, 3), name="image")
     inputs = [image]
-    x = _sn(layers.Conv2D(config.channels_at(config.blocks), 3, padding="same"), config)(image)
-    x = layers.LeakyReLU(0.2)(x)
+    x = _sn(
+        layers.Conv2D(config.channels_at(config.blocks), 3, padding="same", dtype=dtype),
+        config,
+        dtype,
+    )(image)
+    x = layers.LeakyReLU(0.2, dtype=dtype)(x)
     for level in range(config.blocks - 1, -1, -1):
-        x = _sn(layers.Conv2D(config.channels_at(level), 4, strides=2, padding="same"), config)(x)
-        x = layers.LeakyReLU(0.2)(x)
+        x = _sn(
+            layers.Conv2D(config.channels_at(level), 4, strides=2, padding="same", dtype=dtype),
+            config,
+            dtype,
+        )(x)
+        x = layers.LeakyReLU(0.2, dtype=dtype)(x)
     # 4x4 after `blocks` halvings of `size`... one more 3x3 conv, then sum over the positions.
-    x = _sn(layers.Conv2D(config.channels_at(0), 3, padding="same"), config)(x)
-    x = layers.LeakyReLU(0.2)(x)
-    features = layers.GlobalAveragePooling2D()(x)
-    score = _sn(layers.Dense(1), config)(features)
+    x = _sn(layers.Conv2D(config.channels_at(0), 3, padding="same", dtype=dtype), config, dtype)(x)
+    x = layers.LeakyReLU(0.2, dtype=dtype)(x)
+    features = layers.GlobalAveragePooling2D(dtype="float32")(x)
+    score = _sn(layers.Dense(1, dtype="float32"), config, "float32")(features)
     if config.conditional:
         label = keras.Input(shape=(), dtype="int32", name="category")
         inputs.append(label)
@@ -147,12 +178,31 @@ def g_hinge_loss(fake_scores: tf.Tensor) -> tf.Tensor:
 
 # --- DiffAugment (Zhao et al. 2020, "Differentiable Augmentation for Data-Efficient GAN
 # Training"; the paper's colour, translation and cutout policies, written for NHWC tensors) -----
-def diff_augment(images: tf.Tensor, rng: tf.random.Generator) -> tf.Tensor:
+AUGMENTATIONS = ("colour", "translation", "cutout")
+
+
+def parse_augment_policy(policy: str) -> tuple[str, ...]:
+    """The parts of "colour,translation,cutout" (the paper's full policy) a policy names, in
+    that order; an unknown or empty policy is a ValueError."""
+    chosen = tuple(part.strip() for part in policy.split(",") if part.strip())
+    unknown = set(chosen) - set(AUGMENTATIONS)
+    if unknown or not chosen:
+        raise ValueError(f"a DiffAugment policy names some of {AUGMENTATIONS}, not {policy!r}")
+    return tuple(name for name in AUGMENTATIONS if name in chosen)
+
+
+def diff_augment(
+    images: tf.Tensor, rng: tf.random.Generator, policy: tuple[str, ...] = AUGMENTATIONS
+) -> tf.Tensor:
     """The same kind of random change for every picture of a batch, drawn per picture;
     differentiable, so G learns through it. `images` in [-1, 1], NHWC."""
-    images = _colour(images, rng)
-    images = _translation(images, rng)
-    return _cutout(images, rng)
+    if "colour" in policy:
+        images = _colour(images, rng)
+    if "translation" in policy:
+        images = _translation(images, rng)
+    if "cutout" in policy:
+        images = _cutout(images, rng)
+    return images
 
 
 def _colour(x: tf.Tensor, rng: tf.random.Generator) -> tf.Tensor:

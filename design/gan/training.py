@@ -37,7 +37,9 @@ from .model import (
     d_hinge_loss,
     diff_augment,
     g_hinge_loss,
+    parse_augment_policy,
 )
+from .precision import resolve_precision
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +109,7 @@ def train_gan(
     progress: Callable[[dict], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     diff_augment_on: bool = True,
+    diff_augment_policy: str = "colour,translation,cutout",
     spectral_norm: bool = True,
     latent_dim: int = 128,
     channels: int = 256,
@@ -115,6 +118,8 @@ def train_gan(
     beta_1: float = 0.5,
     beta_2: float = 0.999,
     ema_decay: float = 0.999,
+    precision: str = "auto",
+    jit_compile: bool = False,
 ) -> dict:
     """Trains (or goes on training) the GAN in `out_dir`; returns what happened.
 
@@ -123,6 +128,12 @@ def train_gan(
     stops (the last finished epoch's checkpoint stays, so the next call resumes there) and the
     result says {"stopped": True}. The result otherwise holds the final losses, the seconds
     spent and the files written.
+
+    `precision`: "float32", "mixed_bfloat16" (bfloat16 arithmetic in the hidden layers, float32
+    weights, losses and pictures) or "auto" (bfloat16 on a CPU with bfloat16 hardware, see
+    model.resolve_precision). A run resumes in the precision it is given, not the one it started
+    in: the checkpoint holds float32 weights either way. `jit_compile` (XLA) is there to be
+    measured (bench/design_speed.py): on the 2-core CPU it made the step slower, not faster.
     """
     out_dir = Path(out_dir)
     images = np.asarray(images)
@@ -138,10 +149,12 @@ def train_gan(
         channels=channels,
         spectral_norm=spectral_norm,
     )
+    precision = resolve_precision(precision)
+    policy = parse_augment_policy(diff_augment_policy)
     keras.utils.set_random_seed(seed)
-    generator = build_generator(config)
-    discriminator = build_discriminator(config)
-    ema = build_generator(config)
+    generator = build_generator(config, precision)
+    discriminator = build_discriminator(config, precision)
+    ema = build_generator(config, precision)
     ema.set_weights(generator.get_weights())
     g_opt = keras.optimizers.Adam(lr_g, beta_1=beta_1, beta_2=beta_2)
     d_opt = keras.optimizers.Adam(lr_d, beta_1=beta_1, beta_2=beta_2)
@@ -174,7 +187,7 @@ def train_gan(
     )
 
     def augment(x):
-        return diff_augment(x, rng) if diff_augment_on else x
+        return diff_augment(x, rng, policy) if diff_augment_on else x
 
     def d_inputs(x, y):
         return [x, y] if conditional else [x]
@@ -182,7 +195,7 @@ def train_gan(
     def g_inputs(z, y):
         return [z, y] if conditional else [z]
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(reduce_retracing=True, jit_compile=jit_compile)
     def train_step(real, y, decay):
         z = rng.normal([batch, latent_dim])
         with tf.GradientTape() as tape:
@@ -264,6 +277,7 @@ def train_gan(
         "resumed_from_epoch": start_epoch,
         "steps_per_epoch": steps,
         "batch_size": batch,
+        "precision": precision,
         "d_loss": None if math.isnan(d_loss) else d_loss,
         "g_loss": None if math.isnan(g_loss) else g_loss,
         "seconds": round(seconds, 2),
@@ -281,6 +295,7 @@ def train_gan(
         "conditional": conditional,
         "seed": seed,
         "epochs": epochs,
+        "precision": precision,  # of the training; drafts are drawn in float32
     }
     tmp = out_dir / (META_FILE + ".tmp")
     tmp.write_text(json.dumps(meta, indent=2))

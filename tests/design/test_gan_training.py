@@ -183,3 +183,25 @@ def test_bad_inputs_are_refused_before_any_training(tmp_path, gan_training):
             epochs=1,
             size=32,
         )
+
+
+def test_a_diffaugment_policy_names_parts_of_the_full_one(tmp_path, gan_training):
+    from design.gan.model import parse_augment_policy
+
+    assert parse_augment_policy("cutout, colour") == ("colour", "cutout")
+    assert parse_augment_policy("colour,translation,cutout") == ("colour", "translation", "cutout")
+    for bad in ("", "colour,flip"):
+        with pytest.raises(ValueError):
+            parse_augment_policy(bad)
+    images, labels = synthetic_set(count=6, size=SIZE)
+    with pytest.raises(ValueError):  # refused before anything is built or written
+        gan_training.train_gan(
+            images=images,
+            labels=labels,
+            categories=CATEGORIES,
+            out_dir=tmp_path / "run",
+            epochs=1,
+            size=SIZE,
+            diff_augment_policy="colour,blur",
+        )
+    assert not (tmp_path / "run").exists()
