@@ -6,31 +6,17 @@ loading TensorFlow (only the design worker may).
 
 from __future__ import annotations
 
-from pathlib import Path
+from shop.hardware import has_fast_bfloat16, parse_cpu_flags
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16")
-# /proc/cpuinfo flags of a CPU that multiplies bfloat16 in hardware: AMX tiles (Sapphire Rapids
-# and later) or AVX512-BF16 (Cooper Lake, Zen 4). Elsewhere oneDNN emulates bfloat16 and
-# mixed precision is slower than float32, so "auto" keeps float32 there.
-BF16_CPU_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
 
 
 def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
-    """Whether this CPU multiplies bfloat16 in hardware, by its /proc/cpuinfo flags.
+    """Whether this CPU multiplies bfloat16 in hardware (AMX or AVX512-BF16: shop.hardware).
 
-    `cpuinfo` is the file's text (read when None); a machine without the file (not Linux) or
-    with unreadable flags counts as without: float32 is never wrong, only slower."""
-    if cpuinfo is None:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text(errors="replace")
-        except OSError:
-            return False
-    for line in cpuinfo.splitlines():
-        key, _, value = line.partition(":")
-        # x86 calls them "flags"; only whole words count (amx_bf16 is not amx_bf16x).
-        if key.strip() == "flags" and BF16_CPU_FLAGS & set(value.split()):
-            return True
-    return False
+    `cpuinfo` is a /proc/cpuinfo text (the machine's own when None); a machine without the file
+    (not Linux) counts as without: float32 is never wrong, only slower."""
+    return has_fast_bfloat16(None if cpuinfo is None else parse_cpu_flags(cpuinfo))
 
 
 def resolve_precision(precision: str, cpuinfo: str | None = None) -> str:

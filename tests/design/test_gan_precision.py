@@ -60,17 +60,13 @@ def test_auto_trains_in_bfloat16_only_where_the_cpu_has_it():
         resolve_precision("float16", SAPPHIRE_RAPIDS)
 
 
-def test_without_a_readable_cpuinfo_auto_falls_back_to_float32(monkeypatch):
+def test_without_a_readable_cpuinfo_auto_falls_back_to_float32(monkeypatch, tmp_path):
     from design.gan import precision
+    from shop import hardware
 
-    class Missing:
-        def __init__(self, _path):
-            pass
-
-        def read_text(self, **_kwargs):
-            raise FileNotFoundError("/proc/cpuinfo")
-
-    monkeypatch.setattr(precision, "Path", Missing)
+    # The machine's flags as shop.hardware reads them from a file that is not there.
+    missing, read = str(tmp_path / "no-cpuinfo"), hardware.cpu_flags.__wrapped__
+    monkeypatch.setattr(hardware, "cpu_flags", lambda: read(missing))
     assert precision.cpu_has_bf16() is False
     assert precision.resolve_precision("auto") == "float32"
 
