@@ -255,3 +255,15 @@ def pg(pgvector_database, django_db_blocker):
                 "TRUNCATE ai_productembedding, ai_searchindexversion, catalog_product CASCADE"
             )
     pgvector.reset()
+
+
+@pytest.fixture
+def isolated_assistant_models(settings, tmp_path):
+    """The assistant's trained versions go to this test's folder (the built-in model stays in
+    its shared cache), and no model loaded by another test is reused."""
+    from ai.assistant import backends
+
+    settings.AI_ASSISTANT_DIR = str(tmp_path / "assistant")
+    backends.clear_cache()
+    yield
+    backends.clear_cache()

@@ -23,12 +23,7 @@ from .assistant_helpers import BUILTIN_DIR, subset
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _assistant_models(settings, tmp_path):
-    settings.AI_ASSISTANT_DIR = str(tmp_path / "assistant")
-    backends.clear_cache()
-    yield
-    backends.clear_cache()
+pytestmark = pytest.mark.usefixtures("isolated_assistant_models")
 
 
 @pytest.fixture(scope="module")

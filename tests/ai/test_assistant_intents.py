@@ -18,14 +18,7 @@ from ai.models import Capability, IntentExample, JobStatus, ModelVersion
 
 from .assistant_helpers import BUILTIN_DIR, fit_small, register_version, subset
 
-
-@pytest.fixture(autouse=True)
-def _assistant_models(settings, tmp_path):
-    """Trained versions go to this test's folder; the built-in model to the shared cache."""
-    settings.AI_ASSISTANT_DIR = str(tmp_path / "assistant")
-    backends.clear_cache()
-    yield
-    backends.clear_cache()
+pytestmark = pytest.mark.usefixtures("isolated_assistant_models")
 
 
 @pytest.fixture

@@ -12,13 +12,7 @@ from ai.assistant.model import IntentModel, fold_arabic, softmax
 
 from .assistant_helpers import subset
 
-
-@pytest.fixture(autouse=True)
-def _assistant_models(settings, tmp_path):
-    settings.AI_ASSISTANT_DIR = str(tmp_path / "assistant")
-    backends.clear_cache()
-    yield
-    backends.clear_cache()
+pytestmark = pytest.mark.usefixtures("isolated_assistant_models")
 
 
 @pytest.fixture(scope="module")
