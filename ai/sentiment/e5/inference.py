@@ -32,6 +32,7 @@ from .classifier import (
     build_tokenizer,
     model_from_saved,
     read_saved_model,
+    resolve_model_file,
     three_class_probabilities,
 )
 from .tokenizer import Encoded
@@ -164,18 +165,8 @@ class E5SentimentScorer:
 
     @classmethod
     def from_file(cls, path, *, model_file=None, threads: int = 0, quantize: bool = False, **kw):
-        from .weights import E5File
-
         saved = read_saved_model(path)
-        if FineTuneConfig(**saved["config"]).base_model:
-            # A Hugging Face base model: its config and tokenizer come from its name or path.
-            model_file = None
-        elif model_file is None:
-            from .encoder import open_model_file
-
-            model_file = open_model_file()
-        elif not isinstance(model_file, E5File):
-            model_file = E5File(model_file)
+        model_file = resolve_model_file(FineTuneConfig(**saved["config"]), model_file)
         model, config, rule = model_from_saved(saved, model_file=model_file)
         tokenizer = build_tokenizer(config, model_file)
         return cls(
